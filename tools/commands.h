@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: MIT */
+/* The subcommands of touchpoint; each is `int tp_cmd_NAME(argc, argv)`. */
+#ifndef TP_COMMANDS_H
+#define TP_COMMANDS_H
+
+int tp_cmd_version(int argc, char **argv);
+
+#endif
