@@ -4,5 +4,9 @@
 #define TP_COMMANDS_H
 
 int tp_cmd_version(int argc, char **argv);
+int tp_cmd_attribute(int argc, char **argv);
+int tp_cmd_catalog(int argc, char **argv);
+int tp_cmd_classify(int argc, char **argv);
+int tp_cmd_rules(int argc, char **argv);
 
 #endif

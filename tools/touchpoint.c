@@ -8,6 +8,10 @@
 
 static const struct tp_cli_command commands[] = {
 	{ "version", "print the library and command versions", tp_cmd_version },
+	{ "catalog", "print the touchpoint catalog (built-in or from a file)", tp_cmd_catalog },
+	{ "classify", "classify NDJSON events into typed touchpoints", tp_cmd_classify },
+	{ "rules", "check rule files; list and show the built-in rule sets", tp_cmd_rules },
+	{ "attribute", "attribute conversions to channels: first, last, linear, Markov, Shapley...", tp_cmd_attribute },
 };
 
 static void

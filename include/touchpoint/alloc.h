@@ -28,7 +28,7 @@ extern "C" {
  * A replacement allocator. This struct is frozen: it will never change.
  *
  * The three functions follow malloc(), realloc() and free(), with the
- * @ref userdata pointer given back as last argument. realloc_fn with a NULL
+ * tp_allocator::userdata pointer given back as last argument. realloc_fn with a NULL
  * pointer must allocate; free_fn with NULL must do nothing.
  */
 typedef struct tp_allocator {

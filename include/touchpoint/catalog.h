@@ -22,7 +22,8 @@
  * A catalog is built with a ::tp_catalog_builder, loaded from JSON
  * (docs/catalog-format.md, docs/catalog.schema.json), or taken from the
  * built-in default (tp_catalog_default()), which covers every channel,
- * touchpoint and funnel of docs/concepts.md.
+ * touchpoint and funnel the source texts name (listed in docs/catalog.md;
+ * the concepts are explained in docs/concepts.md).
  *
  * Thread-safety: a finished ::tp_catalog is immutable; any number of
  * threads may read it at once. Objects compiled against a catalog (rule
@@ -48,7 +49,7 @@ typedef struct tp_catalog_builder tp_catalog_builder;
 
 /**
  * A channel to add to a builder. Start from #TP_CHANNEL_DEF_INIT so that
- * @ref size is set; fields may be appended in later versions.
+ * tp_channel_def::size is set; fields may be appended in later versions.
  */
 typedef struct tp_channel_def {
 	size_t size;           /**< sizeof(tp_channel_def), set by the INIT macro. */
@@ -107,6 +108,7 @@ tp_status tp_catalog_builder_new(tp_catalog_builder **out);
  *
  * @param builder The builder; NULL does nothing.
  * @since 1.0
+ * Thread-safety: the builder belongs to one thread at a time.
  */
 void tp_catalog_builder_free(tp_catalog_builder *builder);
 
@@ -187,9 +189,11 @@ tp_status tp_catalog_builder_finish(tp_catalog_builder *builder,
 				    tp_catalog **out, tp_error *err);
 
 /**
- * The built-in default catalog: every channel and touchpoint of
- * docs/concepts.md, the funnels `seven_stage`, `four_step`, `b2b` and
- * `b2c`. It is compiled into the library; no file is read.
+ * The built-in default catalog: every channel and touchpoint listed in
+ * docs/catalog.md, the funnels `seven_stage`, `four_step`, `b2b` and
+ * `b2c`, every stage mapped to a phase. It is data/catalog/default.json,
+ * compiled into the library; no file is read. Each call returns a new,
+ * independent catalog made with the current allocator.
  *
  * @param[out] out A new reference, to be freed with tp_catalog_free().
  * @param err Receives a fault (only possible when memory is exhausted);
@@ -202,6 +206,13 @@ tp_status tp_catalog_default(tp_catalog **out, tp_error *err);
 
 /**
  * Load a catalog from a JSON file (format: docs/catalog-format.md).
+ *
+ * The load is strict. First the shape is checked: unknown members, wrong
+ * JSON types and enum names that are not exactly one of the lowercase
+ * names of taxonomy.h are faults, all of them reported. Only when the
+ * shape is right are the ids and references checked, as
+ * tp_catalog_builder_finish() does. Absent members take their defaults
+ * (no items, the id as name, "unknown" dimensions, no stage).
  *
  * @param path The file name, also used as source name in errors.
  * @param[out] out The catalog, to be freed with tp_catalog_free().
@@ -222,8 +233,10 @@ tp_status tp_catalog_load_file(const char *path, tp_catalog **out,
  * @param len Its length in bytes.
  * @param source Name for error messages; NULL gives "<string>".
  * @param[out] out The catalog, to be freed with tp_catalog_free().
- * @param err Receives every fault; may be NULL.
- * @return As tp_catalog_load_file(), without #TP_EIO.
+ * @param err Receives every fault, as tp_catalog_load_file() does; may be
+ *        NULL.
+ * @return As tp_catalog_load_file(), without #TP_EIO. On failure @p out
+ *         is set to NULL.
  * @since 1.0
  * Thread-safety: safe to call from any thread.
  */
@@ -233,7 +246,11 @@ tp_status tp_catalog_load_string(const char *text, size_t len,
 
 /**
  * Write a catalog as JSON text that tp_catalog_load_string() reads back
- * to an equal catalog.
+ * to an equal catalog (tp_catalog_equal()).
+ *
+ * Every member is written, unknown dimensions as "unknown" and a missing
+ * stage as null, one item per line, in the order of the catalog; the
+ * same catalog always gives the same bytes.
  *
  * @param catalog The catalog.
  * @param[out] out NUL-terminated text, to be freed with tp_free().
@@ -285,6 +302,7 @@ void tp_catalog_free(tp_catalog *catalog);
  * @param catalog The catalog; NULL gives 0.
  * @return The count.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 size_t tp_catalog_channel_count(const tp_catalog *catalog);
 
@@ -294,6 +312,7 @@ size_t tp_catalog_channel_count(const tp_catalog *catalog);
  * @param index The channel's index.
  * @return A string owned by the catalog; NULL when out of range.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 const char *tp_catalog_channel_id(const tp_catalog *catalog, size_t index);
 
@@ -303,6 +322,7 @@ const char *tp_catalog_channel_id(const tp_catalog *catalog, size_t index);
  * @param index The channel's index.
  * @return A string owned by the catalog; NULL when out of range.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 const char *tp_catalog_channel_name(const tp_catalog *catalog, size_t index);
 
@@ -312,6 +332,7 @@ const char *tp_catalog_channel_name(const tp_catalog *catalog, size_t index);
  * @param index The channel's index.
  * @return The kind; #TP_CHANNEL_KIND_UNKNOWN when out of range.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 tp_channel_kind tp_catalog_channel_kind(const tp_catalog *catalog,
 					size_t index);
@@ -322,6 +343,7 @@ tp_channel_kind tp_catalog_channel_kind(const tp_catalog *catalog,
  * @param id The id.
  * @return Its index (>= 0), or #TP_ENOTFOUND, or #TP_EINVAL for NULL.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 int tp_catalog_find_channel(const tp_catalog *catalog, const char *id);
 
@@ -330,6 +352,7 @@ int tp_catalog_find_channel(const tp_catalog *catalog, const char *id);
  * @param catalog The catalog; NULL gives 0.
  * @return The count.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 size_t tp_catalog_touchpoint_count(const tp_catalog *catalog);
 
@@ -339,6 +362,7 @@ size_t tp_catalog_touchpoint_count(const tp_catalog *catalog);
  * @param index The touchpoint's index.
  * @return A string owned by the catalog; NULL when out of range.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 const char *tp_catalog_touchpoint_id(const tp_catalog *catalog, size_t index);
 
@@ -348,6 +372,7 @@ const char *tp_catalog_touchpoint_id(const tp_catalog *catalog, size_t index);
  * @param index The touchpoint's index.
  * @return A string owned by the catalog; NULL when out of range.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 const char *tp_catalog_touchpoint_name(const tp_catalog *catalog,
 				       size_t index);
@@ -358,6 +383,7 @@ const char *tp_catalog_touchpoint_name(const tp_catalog *catalog,
  * @param index The touchpoint's index.
  * @return The channel's index, or #TP_EINVAL when out of range.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 int tp_catalog_touchpoint_channel(const tp_catalog *catalog, size_t index);
 
@@ -368,6 +394,7 @@ int tp_catalog_touchpoint_channel(const tp_catalog *catalog, size_t index);
  * @return The stage's index; #TP_ENOTFOUND when it has none; #TP_EINVAL
  *         when out of range.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 int tp_catalog_touchpoint_stage(const tp_catalog *catalog, size_t index);
 
@@ -378,6 +405,7 @@ int tp_catalog_touchpoint_stage(const tp_catalog *catalog, size_t index);
  * @param dimension The dimension.
  * @return The enum value (0 = unknown); #TP_EINVAL when out of range.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 int tp_catalog_touchpoint_dimension(const tp_catalog *catalog, size_t index,
 				    tp_dimension dimension);
@@ -388,6 +416,7 @@ int tp_catalog_touchpoint_dimension(const tp_catalog *catalog, size_t index,
  * @param id The id.
  * @return Its index (>= 0), or #TP_ENOTFOUND, or #TP_EINVAL for NULL.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 int tp_catalog_find_touchpoint(const tp_catalog *catalog, const char *id);
 
@@ -396,6 +425,7 @@ int tp_catalog_find_touchpoint(const tp_catalog *catalog, const char *id);
  * @param catalog The catalog; NULL gives 0.
  * @return The count.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 size_t tp_catalog_stage_count(const tp_catalog *catalog);
 
@@ -405,6 +435,7 @@ size_t tp_catalog_stage_count(const tp_catalog *catalog);
  * @param index The stage's index.
  * @return A string owned by the catalog; NULL when out of range.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 const char *tp_catalog_stage_id(const tp_catalog *catalog, size_t index);
 
@@ -414,6 +445,7 @@ const char *tp_catalog_stage_id(const tp_catalog *catalog, size_t index);
  * @param index The stage's index.
  * @return A string owned by the catalog; NULL when out of range.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 const char *tp_catalog_stage_name(const tp_catalog *catalog, size_t index);
 
@@ -423,6 +455,7 @@ const char *tp_catalog_stage_name(const tp_catalog *catalog, size_t index);
  * @param index The stage's index.
  * @return The phase; #TP_PHASE_UNKNOWN when out of range.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 tp_phase tp_catalog_stage_phase(const tp_catalog *catalog, size_t index);
 
@@ -432,6 +465,7 @@ tp_phase tp_catalog_stage_phase(const tp_catalog *catalog, size_t index);
  * @param id The id.
  * @return Its index (>= 0), or #TP_ENOTFOUND, or #TP_EINVAL for NULL.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 int tp_catalog_find_stage(const tp_catalog *catalog, const char *id);
 
@@ -440,6 +474,7 @@ int tp_catalog_find_stage(const tp_catalog *catalog, const char *id);
  * @param catalog The catalog; NULL gives 0.
  * @return The count.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 size_t tp_catalog_funnel_count(const tp_catalog *catalog);
 
@@ -449,6 +484,7 @@ size_t tp_catalog_funnel_count(const tp_catalog *catalog);
  * @param index The funnel's index.
  * @return A string owned by the catalog; NULL when out of range.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 const char *tp_catalog_funnel_id(const tp_catalog *catalog, size_t index);
 
@@ -458,6 +494,7 @@ const char *tp_catalog_funnel_id(const tp_catalog *catalog, size_t index);
  * @param index The funnel's index.
  * @return A string owned by the catalog; NULL when out of range.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 const char *tp_catalog_funnel_name(const tp_catalog *catalog, size_t index);
 
@@ -467,6 +504,7 @@ const char *tp_catalog_funnel_name(const tp_catalog *catalog, size_t index);
  * @param index The funnel's index.
  * @return The count; 0 when out of range.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 size_t tp_catalog_funnel_stage_count(const tp_catalog *catalog, size_t index);
 
@@ -477,6 +515,7 @@ size_t tp_catalog_funnel_stage_count(const tp_catalog *catalog, size_t index);
  * @param position Position in the funnel, from 0.
  * @return The stage's index in the catalog; #TP_EINVAL when out of range.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 int tp_catalog_funnel_stage(const tp_catalog *catalog, size_t index,
 			    size_t position);
@@ -487,6 +526,7 @@ int tp_catalog_funnel_stage(const tp_catalog *catalog, size_t index,
  * @param id The id.
  * @return Its index (>= 0), or #TP_ENOTFOUND, or #TP_EINVAL for NULL.
  * @since 1.0
+ * Thread-safety: safe from any thread; a finished catalog is immutable.
  */
 int tp_catalog_find_funnel(const tp_catalog *catalog, const char *id);
 

@@ -47,6 +47,7 @@ tp_error *tp_error_new(void);
  *
  * @param err The object; NULL is allowed and does nothing.
  * @since 1.0
+ * Thread-safety: a ::tp_error belongs to one thread at a time.
  */
 void tp_error_free(tp_error *err);
 
@@ -55,6 +56,7 @@ void tp_error_free(tp_error *err);
  *
  * @param err The object; NULL is allowed and does nothing.
  * @since 1.0
+ * Thread-safety: a ::tp_error belongs to one thread at a time.
  */
 void tp_error_clear(tp_error *err);
 
@@ -65,6 +67,7 @@ void tp_error_clear(tp_error *err);
  * @return The number of entries. At most 1000 are kept; further faults
  *         are counted by tp_error_dropped().
  * @since 1.0
+ * Thread-safety: a ::tp_error belongs to one thread at a time.
  */
 size_t tp_error_count(const tp_error *err);
 
@@ -74,6 +77,7 @@ size_t tp_error_count(const tp_error *err);
  * @param err The object; NULL gives 0.
  * @return The number of faults left out.
  * @since 1.0
+ * Thread-safety: a ::tp_error belongs to one thread at a time.
  */
 size_t tp_error_dropped(const tp_error *err);
 
@@ -85,6 +89,7 @@ size_t tp_error_dropped(const tp_error *err);
  * @return The entry's code; #TP_OK when @p err is NULL or @p index is out
  *         of range.
  * @since 1.0
+ * Thread-safety: a ::tp_error belongs to one thread at a time.
  */
 tp_status tp_error_code(const tp_error *err, size_t index);
 
@@ -96,6 +101,7 @@ tp_status tp_error_code(const tp_error *err, size_t index);
  * @return A string owned by @p err, valid until it is cleared or freed;
  *         NULL when @p index is out of range.
  * @since 1.0
+ * Thread-safety: a ::tp_error belongs to one thread at a time.
  */
 const char *tp_error_message(const tp_error *err, size_t index);
 
@@ -107,6 +113,7 @@ const char *tp_error_message(const tp_error *err, size_t index);
  * @param index Entry number, from 0.
  * @return A string owned by @p err, or NULL when the entry has no source.
  * @since 1.0
+ * Thread-safety: a ::tp_error belongs to one thread at a time.
  */
 const char *tp_error_source(const tp_error *err, size_t index);
 
@@ -117,6 +124,7 @@ const char *tp_error_source(const tp_error *err, size_t index);
  * @param index Entry number, from 0.
  * @return The line, or 0 when unknown or @p index is out of range.
  * @since 1.0
+ * Thread-safety: a ::tp_error belongs to one thread at a time.
  */
 unsigned long tp_error_line(const tp_error *err, size_t index);
 
@@ -127,6 +135,7 @@ unsigned long tp_error_line(const tp_error *err, size_t index);
  * @param index Entry number, from 0.
  * @return The column, or 0 when unknown or @p index is out of range.
  * @since 1.0
+ * Thread-safety: a ::tp_error belongs to one thread at a time.
  */
 unsigned long tp_error_column(const tp_error *err, size_t index);
 
@@ -138,6 +147,7 @@ unsigned long tp_error_column(const tp_error *err, size_t index);
  * @param index Entry number, from 0.
  * @return A string owned by @p err, or NULL when the entry has no path.
  * @since 1.0
+ * Thread-safety: a ::tp_error belongs to one thread at a time.
  */
 const char *tp_error_path(const tp_error *err, size_t index);
 
@@ -153,6 +163,7 @@ const char *tp_error_path(const tp_error *err, size_t index);
  *         (the text was cut when it is >= @p size); a negative
  *         ::tp_status when @p index is out of range.
  * @since 1.0
+ * Thread-safety: a ::tp_error belongs to one thread at a time.
  */
 int tp_error_format(const tp_error *err, size_t index, char *buf, size_t size);
 

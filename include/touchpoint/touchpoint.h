@@ -36,5 +36,11 @@
 #include <touchpoint/alloc.h>
 #include <touchpoint/taxonomy.h>
 #include <touchpoint/catalog.h>
+#include <touchpoint/referrer.h>
+#include <touchpoint/event.h>
+#include <touchpoint/rules.h>
+#include <touchpoint/classifier.h>
+#include <touchpoint/reader.h>
+#include <touchpoint/attribution.h>
 
 #endif /* TOUCHPOINT_TOUCHPOINT_H */

@@ -5,31 +5,79 @@
 #include "util/strmap.h"
 #include "util/text.h"
 
-/* FNV-1a, 32 bits: short keys dominate, and it is cheap on them. */
+/*
+ * A word-at-a-time multiplicative hash: keys are short (ids, attribute
+ * names, hosts) and this takes 8 bytes per step. tpi_hash_lower() gives
+ * the hash of the ASCII-lowercased bytes without copying them, so a set
+ * of lowercased keys can be probed with a value in any case.
+ */
+static inline uint64_t
+load_tail(const char *s, size_t n)
+{
+	uint64_t w = 0;
+
+	memcpy(&w, s, n);
+	return w;
+}
+
+/* ASCII A-Z to a-z in each byte of w, other bytes unchanged (SWAR). */
+static inline uint64_t
+lower_word(uint64_t w)
+{
+	uint64_t heptets = w & 0x7f7f7f7f7f7f7f7fULL;
+	uint64_t gt_z = heptets + 0x2525252525252525ULL;
+	uint64_t ge_a = heptets + 0x3f3f3f3f3f3f3f3fULL;
+	uint64_t ascii = ~w & 0x8080808080808080ULL;
+	uint64_t upper = ascii & (ge_a ^ gt_z);
+
+	return w | (upper >> 2);
+}
+
+static inline uint32_t
+finish(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 29;
+	return (uint32_t)h;
+}
+
 uint32_t
 tpi_hash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)len, w;
 
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
+	while (len >= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x100000001b3ULL * 0x9e3779b1ULL;
+		h ^= h >> 31;
+		s += 8;
+		len -= 8;
 	}
-	return h;
+	if (len) {
+		w = load_tail(s, len);
+		h = (h ^ w) * 0x100000001b3ULL * 0x9e3779b1ULL;
+	}
+	return finish(h);
 }
 
 uint32_t
 tpi_hash_lower(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)len, w;
 
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)tpi_lower(s[i]);
-		h *= 16777619u;
+	while (len >= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ lower_word(w)) * 0x100000001b3ULL * 0x9e3779b1ULL;
+		h ^= h >> 31;
+		s += 8;
+		len -= 8;
 	}
-	return h;
+	if (len) {
+		w = lower_word(load_tail(s, len));
+		h = (h ^ w) * 0x100000001b3ULL * 0x9e3779b1ULL;
+	}
+	return finish(h);
 }
 
 static bool

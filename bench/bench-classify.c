@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Classification speed.
+ *
+ * 1. Pre-parsed events (tp_attr arrays built in memory) through the
+ *    `default` rule sets (ga4 then touchpoints): events per second on one
+ *    core, and the memory of the compiled rule sets.
+ * 2. NDJSON: a file of the same events; the time of a bare cJSON parse
+ *    (cJSON_ParseWithLength + cJSON_Delete of every line, reading the file
+ *    with getline) against the time of the `touchpoint classify` command
+ *    on the same file with its output to /dev/null. Throughput ratio.
+ *
+ * Usage: bench-classify [EVENTS] [PATH-TO-touchpoint] [SAMPLE.ndjson]
+ * With a sample file, its events (cycled to EVENTS) are used instead of
+ * the built-in synthetic mix. Medians of 5 runs; the runs of part 2
+ * alternate between the two.
+ */
+#include <cjson/cJSON.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <touchpoint/touchpoint.h>
+
+#include "bench-common.h"
+
+extern char **environ;
+
+#define MAX_ATTRS 24
+#define RUNS 5
+
+struct event {
+	tp_attr attrs[MAX_ATTRS];
+	size_t n;
+};
+
+static const char *const search_refs[] = {
+	"https://www.google.com/search?q=running+shoes",
+	"https://www.bing.com/search?q=trail%20shoes&form=QBLH",
+	"https://duckduckgo.com/?q=shoe+store",
+	"https://www.google.co.uk/",
+	"https://search.yahoo.com/search?p=sneakers",
+};
+static const char *const social_refs[] = {
+	"https://m.facebook.com/", "https://t.co/abc", "https://www.instagram.com/",
+	"https://www.linkedin.com/feed/", "https://www.youtube.com/watch?v=x",
+};
+static const char *const other_refs[] = {
+	"https://blog.example.org/best-shoes-2026", "https://news.example.net/a",
+	"https://www.reddit.com/r/running/",
+};
+static const char *const utm_urls[] = {
+	"https://shop.example.com/p/42?utm_source=google&utm_medium=cpc&utm_campaign=spring_sale",
+	"https://shop.example.com/?utm_source=facebook&utm_medium=paid_social&utm_campaign=launch",
+	"https://shop.example.com/p/7?utm_source=newsletter&utm_medium=email&utm_campaign=march_newsletter",
+	"https://shop.example.com/?utm_source=partner&utm_medium=affiliate&utm_campaign=q1",
+	"https://shop.example.com/deals?utm_source=google&utm_medium=cpc&utm_campaign=shopping_feed",
+	"https://shop.example.com/?gclid=abc123",
+};
+static const char *const paths[] = {
+	"https://shop.example.com/", "https://shop.example.com/p/42",
+	"https://shop.example.com/cart", "https://shop.example.com/checkout",
+	"https://shop.example.com/blog/how-to-choose",
+};
+static const char *const offline[] = {
+	"store_visit", "call", "survey_response", "return_request", "sales_meeting",
+};
+
+#define PICK(a) (a)[bench_rand(&seed) % (sizeof(a) / sizeof((a)[0]))]
+
+static void
+set(struct event *e, const char *k, const char *v)
+{
+	e->attrs[e->n].key = k;
+	e->attrs[e->n].key_len = strlen(k);
+	e->attrs[e->n].value = v;
+	e->attrs[e->n].value_len = strlen(v);
+	e->n++;
+}
+
+static char *customer_ids;   /* n * 16 bytes */
+static char *timestamps;     /* n * 32 bytes */
+
+static struct event *
+make_events(size_t n)
+{
+	struct event *ev = calloc(n, sizeof(*ev));
+	uint64_t seed = 42;
+	size_t i;
+
+	customer_ids = malloc(n * 16);
+	timestamps = malloc(n * 32);
+	if (!ev || !customer_ids || !timestamps)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		struct event *e = &ev[i];
+		unsigned kind = (unsigned)(bench_rand(&seed) % 100);
+		char *cid = customer_ids + i * 16, *ts = timestamps + i * 32;
+
+		snprintf(cid, 16, "c%06u", (unsigned)(bench_rand(&seed) % 200000));
+		snprintf(ts, 32, "2026-03-%02uT%02u:%02u:%02uZ",
+			 (unsigned)(1 + i * 28 / n), (unsigned)(i / 3600 % 24),
+			 (unsigned)(i / 60 % 60), (unsigned)(i % 60));
+		set(e, "customer_id", cid);
+		set(e, "timestamp", ts);
+		if (kind < 30) {
+			set(e, "event", "page_view");
+			set(e, "url", PICK(utm_urls));
+		} else if (kind < 50) {
+			set(e, "event", "page_view");
+			set(e, "url", PICK(paths));
+			set(e, "referrer", PICK(search_refs));
+		} else if (kind < 60) {
+			set(e, "event", "page_view");
+			set(e, "url", PICK(paths));
+			set(e, "referrer", PICK(social_refs));
+		} else if (kind < 65) {
+			set(e, "event", "page_view");
+			set(e, "url", PICK(paths));
+			set(e, "referrer", PICK(other_refs));
+		} else if (kind < 75) {
+			set(e, "event", kind < 70 ? "add_to_cart" : "page_view");
+			set(e, "url", PICK(paths));
+			set(e, "referrer", "https://shop.example.com/p/42");
+		} else if (kind < 80) {
+			set(e, "event", "page_view");
+			set(e, "url", PICK(paths));
+		} else if (kind < 88) {
+			set(e, "event", "email_open");
+			set(e, "utm_source", "newsletter");
+			set(e, "utm_medium", "email");
+			set(e, "utm_campaign", "march_newsletter");
+		} else if (kind < 93) {
+			set(e, "event", "purchase");
+			set(e, "url", "https://shop.example.com/checkout/done");
+			set(e, "value", "89.90");
+		} else {
+			set(e, "event", PICK(offline));
+			set(e, "channel", "physical_store");
+			set(e, "score", "4");
+		}
+	}
+	return ev;
+}
+
+/* Events of an NDJSON file, copied out of the reader, cycled to n. */
+static struct event *
+load_events(const char *path, size_t n)
+{
+	struct event *ev = calloc(n, sizeof(*ev));
+	tp_reader *rd = NULL;
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, have = 0, i, k;
+	ssize_t got;
+
+	if (!ev || !f || tp_reader_new(&rd) != TP_OK)
+		return NULL;
+	while (have < n && (got = getline(&line, &cap, f)) > 0) {
+		const tp_attr *a;
+		size_t na;
+
+		if (tp_reader_parse(rd, line, (size_t)got - (line[got - 1] == '\n'),
+				    path, have + 1, NULL) != TP_OK)
+			continue;
+		a = tp_reader_attrs(rd, &na);
+		for (k = 0; k < na && ev[have].n < MAX_ATTRS; k++) {
+			tp_attr *d = &ev[have].attrs[ev[have].n++];
+
+			d->key = strndup(a[k].key, a[k].key_len);
+			d->key_len = a[k].key_len;
+			d->value = strndup(a[k].value, a[k].value_len);
+			d->value_len = a[k].value_len;
+		}
+		have++;
+	}
+	fclose(f);
+	free(line);
+	tp_reader_free(rd);
+	if (have == 0)
+		return NULL;
+	for (i = have; i < n; i++)
+		ev[i] = ev[i % have];
+	return ev;
+}
+
+static void
+json_str(FILE *f, const char *s, size_t n)
+{
+	size_t i;
+
+	fputc('"', f);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			fputc('\\', f);
+		fputc(s[i], f);
+	}
+	fputc('"', f);
+}
+
+static int
+write_ndjson(const char *path, const struct event *ev, size_t n)
+{
+	FILE *f = fopen(path, "w");
+	size_t i, k;
+
+	if (!f)
+		return -1;
+	for (i = 0; i < n; i++) {
+		fputc('{', f);
+		for (k = 0; k < ev[i].n; k++) {
+			if (k)
+				fputc(',', f);
+			json_str(f, ev[i].attrs[k].key, ev[i].attrs[k].key_len);
+			fputc(':', f);
+			json_str(f, ev[i].attrs[k].value, ev[i].attrs[k].value_len);
+		}
+		fputs(",\"context\":{\"device\":{\"type\":\"mobile\",\"os\":\"android\"},\"locale\":\"es-ES\"}}\n", f);
+	}
+	return fclose(f);
+}
+
+static double
+bare_cjson(const char *path, size_t *lines)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	double t0 = bench_now();
+
+	*lines = 0;
+	if (!f)
+		return -1;
+	while ((got = getline(&line, &cap, f)) > 0) {
+		cJSON *j = cJSON_ParseWithLength(line, (size_t)got);
+
+		if (j)
+			(*lines)++;
+		cJSON_Delete(j);
+	}
+	fclose(f);
+	free(line);
+	return bench_now() - t0;
+}
+
+static double
+run_command(const char *exe, const char *path)
+{
+	posix_spawn_file_actions_t fa;
+	char *argv[] = { (char *)exe, (char *)"classify", (char *)path, NULL };
+	double t0;
+	pid_t pid;
+	int status;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	t0 = bench_now();
+	if (posix_spawn(&pid, exe, &fa, NULL, argv, environ) != 0)
+		return -1;
+	waitpid(pid, &status, 0);
+	posix_spawn_file_actions_destroy(&fa);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -1;
+	return bench_now() - t0;
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
+	const char *exe = argc > 2 && argv[2][0] ? argv[2] : NULL;
+	const char *sample = argc > 3 ? argv[3] : NULL;
+	struct event *ev = sample ? load_events(sample, n) : make_events(n);
+	tp_classifier *c = NULL;
+	tp_ruleset *ga4 = NULL, *tps = NULL;
+	tp_catalog *cat = NULL;
+	tp_result *r = NULL;
+	double t[RUNS], med;
+	size_t i, run, with_tp = 0;
+	char path[] = "/tmp/bench-classify-XXXXXX";
+	int fd;
+
+	if (!ev || tp_catalog_default(&cat, NULL) ||
+	    tp_classifier_new(cat, &c, NULL) ||
+	    tp_ruleset_builtin(cat, "ga4", &ga4, NULL) ||
+	    tp_ruleset_builtin(cat, "touchpoints", &tps, NULL) ||
+	    tp_classifier_add_rules(c, ga4) || tp_classifier_add_rules(c, tps) ||
+	    tp_result_new(&r)) {
+		fprintf(stderr, "bench-classify: setup failed\n");
+		return 1;
+	}
+	printf("libtouchpoint %s, %zu events from %s\n", tp_version_string(), n,
+	       sample ? sample : "the synthetic mix");
+	printf("compiled rule sets: ga4 %zu rules %zu bytes, touchpoints %zu rules %zu bytes\n",
+	       tp_ruleset_rule_count(ga4), tp_ruleset_memory(ga4),
+	       tp_ruleset_rule_count(tps), tp_ruleset_memory(tps));
+	for (run = 0; run < RUNS; run++) {
+		double t0 = bench_now();
+
+		with_tp = 0;
+		for (i = 0; i < n; i++) {
+			if (tp_classify(c, ev[i].attrs, ev[i].n, r) != TP_OK)
+				return 1;
+			with_tp += tp_result_touchpoint(r) >= 0;
+		}
+		t[run] = bench_now() - t0;
+	}
+	med = bench_median(t, RUNS);
+	printf("pre-parsed, default rules: median %.3f s, %.2f M events/s "
+	       "(%.0f ns/event), %.1f%% with a touchpoint\n",
+	       med, n / med / 1e6, med / n * 1e9, 100.0 * with_tp / n);
+
+	fd = mkstemp(path);
+	if (fd < 0)
+		return 1;
+	close(fd);
+	if (write_ndjson(path, ev, n) != 0)
+		return 1;
+	if (exe) {
+		double tb[RUNS], tc[RUNS], mb, mc;
+		size_t lines = 0;
+
+		for (run = 0; run < RUNS; run++) {
+			tb[run] = bare_cjson(path, &lines);
+			tc[run] = run_command(exe, path);
+			if (tc[run] < 0) {
+				fprintf(stderr, "bench-classify: %s classify failed\n", exe);
+				unlink(path);
+				return 1;
+			}
+		}
+		mb = bench_median(tb, RUNS);
+		mc = bench_median(tc, RUNS);
+		printf("NDJSON, %zu lines: bare cJSON parse median %.3f s (%.0f lines/s); "
+		       "touchpoint classify median %.3f s (%.0f lines/s); ratio %.0f%%\n",
+		       lines, mb, lines / mb, mc, lines / mc, 100.0 * mb / mc);
+	}
+	unlink(path);
+	printf("peak RSS %.1f MiB\n", bench_peak_rss_mib());
+	tp_result_free(r);
+	tp_ruleset_free(ga4);
+	tp_ruleset_free(tps);
+	tp_classifier_free(c);
+	tp_catalog_free(cat);
+	free(ev);
+	free(customer_ids);
+	free(timestamps);
+	return 0;
+}

@@ -1,0 +1,2 @@
+# The help of the attribute command.
+args: attribute --help

@@ -1,0 +1,2 @@
+# --paths is required until journeys can be read from NDJSON.
+args: attribute --model linear

@@ -1,0 +1,1 @@
+args: catalog --format xml

@@ -1,0 +1,2 @@
+# A catalog that is not JSON.
+args: catalog --catalog inputs/bad-syntax.json

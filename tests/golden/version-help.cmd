@@ -1,0 +1,1 @@
+args: version --help
