@@ -17,6 +17,17 @@ bench_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* CPU time of this process, in seconds: the figure to quote on a
+ * shared machine, beside the wall-clock time. */
+static inline double
+bench_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static inline int
 bench_cmp_double(const void *a, const void *b)
 {

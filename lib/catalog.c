@@ -490,6 +490,12 @@ tpi_catalog_ref(const tp_catalog *catalog)
 	return c;
 }
 
+TP_EXPORT tp_catalog *
+tp_catalog_ref(const tp_catalog *catalog)
+{
+	return catalog ? tpi_catalog_ref(catalog) : NULL;
+}
+
 TP_EXPORT void
 tp_catalog_free(tp_catalog *catalog)
 {

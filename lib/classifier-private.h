@@ -58,6 +58,7 @@ struct tp_result {
 	char *scratch;                     /* decoded url parameters, term */
 	size_t cap_scratch;
 	int referrer_known;
+	int referrer_parent;               /* known through a parent domain */
 	tp_referrer_medium referrer_medium;
 	pcre2_general_context *gctx;
 };

@@ -4,6 +4,7 @@
  * medium and campaign, the rule sets in order, completion from the
  * catalog.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "catalog-private.h"
@@ -16,6 +17,8 @@
 #include "util/mem.h"
 #include "util/text.h"
 #include "util/url.h"
+
+static atomic_ulong generations;
 
 static const char *const canon_default[TPI_C_COUNT] = {
 	"customer_id", "timestamp", "event", "url", "referrer", "utm_source",
@@ -50,6 +53,12 @@ static const char *const field_names[TPI_FIELD_COUNT] = {
 	[TP_FIELD_SCORE] = "score",
 	[TP_FIELD_REFERRER_KNOWN] = "referrer_known",
 };
+
+TP_EXPORT int
+tp_field_count(void)
+{
+	return TPI_FIELD_COUNT - 1;
+}
 
 TP_EXPORT const char *
 tp_field_name(tp_field field)
@@ -235,7 +244,10 @@ relink(tp_classifier *c, tp_ruleset *const *rulesets, size_t n_rulesets)
 	c->link_tables = tables;
 	c->max_atoms = max_atoms;
 	c->n_groups = n_groups;
-	c->generation++;
+	/* Unique in the process: a result that saw another classifier (even
+	 * one at the same address) forgets its cached outcomes. */
+	c->generation = atomic_fetch_add_explicit(&generations, 1,
+						  memory_order_relaxed) + 1;
 	return TP_OK;
 }
 

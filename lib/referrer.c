@@ -99,29 +99,31 @@ static const char country_codes[][4] = {
 	"za", "zm", "zr", "zw",
 };
 
-static bool
-is_country(const char *s, size_t n)
+/* One bit per two-letter code: bit (second - 'a') of bits[first - 'a']. */
+static void
+country_bits(uint32_t bits[26])
 {
-	size_t lo = 0, hi = sizeof(country_codes) / sizeof(country_codes[0]);
+	size_t i;
 
-	if (n < 2 || n > 3)
-		return false;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const char *c = country_codes[mid];
-		size_t cn = c[2] ? 3 : 2, k = cn < n ? cn : n;
-		int r = memcmp(s, c, k);
+	memset(bits, 0, 26 * sizeof(bits[0]));
+	for (i = 0; i < sizeof(country_codes) / sizeof(country_codes[0]); i++) {
+		const char *c = country_codes[i];
 
-		if (r == 0)
-			r = (n > cn) - (n < cn);
-		if (r == 0)
-			return true;
-		if (r < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+		if (!c[2])
+			bits[c[0] - 'a'] |= 1u << (c[1] - 'a');
 	}
-	return false;
+}
+
+static bool
+is_country(const uint32_t bits[26], const char *s, size_t n)
+{
+	if (n == 2) {
+		unsigned a = (unsigned)(unsigned char)s[0] - 'a';
+		unsigned b = (unsigned)(unsigned char)s[1] - 'a';
+
+		return a < 26 && b < 26 && ((bits[a] >> b) & 1u);
+	}
+	return n == 3 && memcmp(s, "cat", 3) == 0;
 }
 
 static bool
@@ -136,93 +138,115 @@ is_combined_tld(const char *s, size_t n)
 	return false;
 }
 
-static size_t
-label_end(const char *s, size_t n, size_t i)
+#define MAX_LABELS 128   /* a host of HOST_MAX bytes has at most 127 */
+
+static bool
+is_w_label(const char *s, size_t n)
 {
-	while (i < n && s[i] != '.')
+	size_t i = 0;
+
+	while (i < n && s[i] == 'w')
 		i++;
-	return i;
+	if (i == 0)
+		return false;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return i == n;
 }
 
 /*
- * Matomo's lossy form of a lowercase host, as its regular expressions
- * compute it, applied one after the other:
+ * Matomo's lossy form of a lowercase host (UrlHelper::getLossyUrl), as its
+ * regular expressions compute it, applied one after the other, each to
+ * every match from left to right:
  *   ^(w+[0-9]*|search)\.                      -> ""
  *   (^|\.)m\.                                 -> "$1"
  *   (\.(com|org|net|co|it|edu))?\.(CC)(/|$)   -> ".{}$4"
  *   (^|\.)(CC)\.                              -> "$1{}."
- * out holds at least 2 * n + 8 bytes. Returns the length.
+ * where CC is a country code. A match consumes the dot after its label, so
+ * the label right after a replaced one cannot match the same expression.
+ * Works on labels. Writes the result to out (at least n bytes) and
+ * returns its length, or 0 when the lossy form is the host itself.
  */
 static size_t
-lossy_host(const char *h, size_t n, char *out, char *tmp)
+lossy_host(const uint32_t cc[26], const char *h, size_t n, char *out)
 {
-	size_t i = 0, o = 0, k, last, prev;
+	size_t b[MAX_LABELS], len[MAX_LABELS];
+	/* 0: dropped, 1: kept, 2: replaced by {} */
+	unsigned char state[MAX_LABELS];
+	size_t nl = 0, i = 0, first = 0, k, o = 0, live[MAX_LABELS], nlive = 0;
+	bool changed = false, prev;
 
+	for (;;) {
+		const char *d = memchr(h + i, '.', n - i);
+		size_t e = d ? (size_t)(d - h) : n;
+
+		if (nl == MAX_LABELS)
+			return 0;
+		b[nl] = i;
+		len[nl] = e - i;
+		state[nl++] = 1;
+		if (!d)
+			break;
+		i = e + 1;
+	}
 	/* 1. a leading www, www2, w3... or search label */
-	if (n > 0 && h[0] == 'w') {
-		k = 0;
-		while (k < n && h[k] == 'w')
-			k++;
-		while (k < n && h[k] >= '0' && h[k] <= '9')
-			k++;
-		if (k < n && h[k] == '.')
-			i = k + 1;
-	} else if (n > 7 && memcmp(h, "search.", 7) == 0) {
-		i = 7;
+	if (nl >= 2 && (is_w_label(h, len[0]) ||
+			(len[0] == 6 && memcmp(h, "search", 6) == 0))) {
+		state[0] = 0;
+		first = 1;
+		changed = true;
 	}
-	/* 2. "m." labels */
-	if (n - i >= 2 && h[i] == 'm' && h[i + 1] == '.')
-		i += 2;
-	while (i < n) {
-		if (h[i] == '.' && n - i >= 3 && h[i + 1] == 'm' && h[i + 2] == '.') {
-			tmp[o++] = '.';
-			i += 3;
-			continue;
+	/* 2. "m" labels followed by a dot */
+	prev = false;
+	for (k = first; k + 1 < nl; k++) {
+		bool m = len[k] == 1 && h[b[k]] == 'm' && !prev;
+
+		if (m) {
+			state[k] = 0;
+			changed = true;
 		}
-		tmp[o++] = h[i++];
+		prev = m;
 	}
-	n = o;
+	for (k = first; k < nl; k++)
+		if (state[k])
+			live[nlive++] = k;
 	/* 3. a country top-level domain, with com/org/net/co/it/edu before it */
-	last = n;
-	while (last > 0 && tmp[last - 1] != '.')
-		last--;
-	if (last > 0 && is_country(tmp + last, n - last)) {
-		size_t cut = last - 1;
-
-		prev = cut;
-		while (prev > 0 && tmp[prev - 1] != '.')
-			prev--;
-		if (prev > 0 && is_combined_tld(tmp + prev, cut - prev))
-			cut = prev - 1;
-		memcpy(tmp + cut, ".{}", 3);
-		n = cut + 3;
+	if (nlive >= 2 && is_country(cc, h + b[live[nlive - 1]], len[live[nlive - 1]])) {
+		state[live[nlive - 1]] = 2;
+		if (nlive >= 3 && is_combined_tld(h + b[live[nlive - 2]],
+						  len[live[nlive - 2]])) {
+			state[live[nlive - 2]] = 0;
+			live[nlive - 2] = live[nlive - 1];
+			nlive--;
+		}
+		changed = true;
 	}
-	/* 4. country-code labels followed by a dot (a match consumes the
-	 * dot after the label, so the next label cannot match at once) */
-	o = 0;
-	i = 0;
-	while (i < n) {
-		size_t e;
+	/* 4. country-code labels followed by a dot */
+	prev = false;
+	for (k = 0; k + 1 < nlive; k++) {
+		size_t x = live[k];
+		bool r = !prev && is_country(cc, h + b[x], len[x]);
 
-		if (i == 0) {
-			e = label_end(tmp, n, 0);
-			if (e < n && is_country(tmp, e)) {
-				memcpy(out + o, "{}.", 3);
-				o += 3;
-				i = e + 1;
-				continue;
-			}
+		if (r) {
+			state[x] = 2;
+			changed = true;
 		}
-		if (tmp[i] == '.') {
-			e = label_end(tmp, n, i + 1);
-			if (e < n && is_country(tmp + i + 1, e - i - 1)) {
-				memcpy(out + o, ".{}.", 4);
-				o += 4;
-				i = e + 1;
-				continue;
-			}
+		prev = r;
+	}
+	if (!changed)
+		return 0;
+	for (k = 0; k < nlive; k++) {
+		size_t x = live[k];
+
+		if (k)
+			out[o++] = '.';
+		if (state[x] == 2) {
+			out[o++] = '{';
+			out[o++] = '}';
+		} else {
+			memcpy(out + o, h + b[x], len[x]);
+			o += len[x];
 		}
-		out[o++] = tmp[i++];
 	}
 	return o;
 }
@@ -275,6 +299,7 @@ struct tp_refdb {
 	struct arena_block *arena;
 	size_t arena_bytes;
 	bool has_patterns;
+	uint32_t country_bits[26];   /* for `{}` (lossy_host) */
 	/* PCRE2: memory functions, compile context, match-data pool */
 	pcre2_general_context *gctx;
 	pcre2_compile_context *cctx;
@@ -375,6 +400,7 @@ refdb_new(void)
 	if (!db)
 		return NULL;
 	atomic_init(&db->refs, 1);
+	country_bits(db->country_bits);
 	for (i = 0; i < MD_POOL; i++)
 		atomic_init(&db->md_busy[i], 0);
 	return db;
@@ -1175,16 +1201,18 @@ tp_status
 tpi_refdb_lookup_url(const tp_refdb *db, const struct tpi_url *url,
 		     char *term_buf, size_t term_size, tp_referrer_info *out)
 {
-	char host[HOST_MAX + 1], lossy[2 * HOST_MAX + 8], tmp[2 * HOST_MAX + 8];
+	char host[HOST_MAX + 1], lossy[HOST_MAX + 1];
 	const struct ref_entry *e = NULL;
 	struct tpi_span h, path;
-	bool has_term;
+	bool has_term, parent;
 	size_t n;
 
 	if (!db || !url || !out || !OUT_HAS(out, source) ||
 	    (term_size && !term_buf))
 		return TP_EINVAL;
 	has_term = OUT_HAS(out, term_truncated);
+	if (OUT_HAS(out, parent_domain))
+		out->parent_domain = 0;
 	out->known = 0;
 	out->medium = TP_REFERRER_MEDIUM_UNKNOWN;
 	out->source = NULL;
@@ -1204,14 +1232,14 @@ tpi_refdb_lookup_url(const tp_refdb *db, const struct tpi_url *url,
 		return TP_OK;
 	h = tpi_host_strip_www(tpi_span(host, n));
 	path = url->path;
-	for (;;) {
+	for (parent = false;; parent = true) {
 		e = match_host(db, h.p, h.n, path);
 		if (e)
 			break;
 		if (db->has_patterns) {
-			size_t ln = lossy_host(h.p, h.n, lossy, tmp);
+			size_t ln = lossy_host(db->country_bits, h.p, h.n, lossy);
 
-			if (ln != h.n || memcmp(lossy, h.p, ln) != 0) {
+			if (ln) {
 				e = match_host(db, lossy, ln, path);
 				if (e)
 					break;
@@ -1223,6 +1251,8 @@ tpi_refdb_lookup_url(const tp_refdb *db, const struct tpi_url *url,
 	if (!e)
 		return TP_OK;
 	out->known = 1;
+	if (OUT_HAS(out, parent_domain))
+		out->parent_domain = parent;
 	out->medium = db->sources[e->source].medium;
 	out->source = db->sources[e->source].name;
 	if (e->n_params)

@@ -110,7 +110,8 @@ fit(tp_result *r, const tp_classifier *c)
 		tpi_free(r->gcache);
 		r->gcache = g;
 		r->cap_gcache = c->n_groups;
-	} else if (r->classifier != c || r->generation != c->generation) {
+	} else if (r->gcache &&
+		   (r->classifier != c || r->generation != c->generation)) {
 		/* Another classifier, or this one reconfigured: forget. */
 		memset(r->gcache, 0, r->cap_gcache * TPI_GCACHE_WAYS *
 		       sizeof(*r->gcache));
@@ -128,7 +129,9 @@ fit_scratch(tp_result *r, size_t need)
 		return TP_OK;
 	if (need < 1024)
 		need = 1024;
-	s = tpi_malloc(need);
+	/* Zeroed: PCRE2's JIT may read a little past a subject that lies
+	 * here, within the block. */
+	s = tpi_calloc(1, need);
 	if (!s)
 		return TP_ENOMEM;
 	tpi_free(r->scratch);
@@ -292,6 +295,7 @@ derive(const tp_classifier *c, tp_result *r)
 	}
 
 	r->referrer_known = 0;
+	r->referrer_parent = 0;
 	r->referrer_medium = TP_REFERRER_MEDIUM_UNKNOWN;
 	if (have_ref) {
 		tp_referrer_info info = TP_REFERRER_INFO_INIT;
@@ -301,6 +305,7 @@ derive(const tp_classifier *c, tp_result *r)
 		} else if (tpi_refdb_lookup_url(c->refdb, &ref, r->scratch + pos,
 						r->cap_scratch - pos, &info) == TP_OK) {
 			r->referrer_known = info.known;
+			r->referrer_parent = info.parent_domain;
 			r->referrer_medium = info.medium;
 			if (info.source) {
 				d[TP_FIELD_REFERRER_SOURCE].p = info.source;
@@ -323,7 +328,12 @@ derive(const tp_classifier *c, tp_result *r)
 		d[TP_FIELD_MEDIUM] = med.p ? med : STR("(not set)");
 		d[TP_FIELD_CAMPAIGN] = cmp.p ? cmp : STR("(not set)");
 	} else if (have_ref && r->referrer_medium != TP_REFERRER_MEDIUM_INTERNAL) {
-		if (r->referrer_known &&
+		/*
+		 * Organic only for the search engine's own host: GA4 reports
+		 * mail.google.com or sites.google.com as referrals (the
+		 * database's parent-domain match says Google).
+		 */
+		if (r->referrer_known && !r->referrer_parent &&
 		    r->referrer_medium == TP_REFERRER_MEDIUM_SEARCH &&
 		    d[TP_FIELD_REFERRER_SOURCE].p) {
 			/* GA4 names engines in lowercase: "google / organic". */
@@ -331,12 +341,19 @@ derive(const tp_classifier *c, tp_result *r)
 			char *lc = r->scratch + pos;
 
 			if (pos + n + 1 <= r->cap_scratch) {
-				for (k = 0; k < n; k++)
-					lc[k] = tpi_lower(d[TP_FIELD_REFERRER_SOURCE].p[k]);
-				lc[n] = '\0';
-				pos += n + 1;
+				size_t m = 0;
+
+				/* "Yahoo!" -> "yahoo", as GA4 names it */
+				for (k = 0; k < n; k++) {
+					char ch = d[TP_FIELD_REFERRER_SOURCE].p[k];
+
+					if (ch != '!' && ch != '?')
+						lc[m++] = tpi_lower(ch);
+				}
+				lc[m] = '\0';
+				pos += m + 1;
 				d[TP_FIELD_SOURCE].p = lc;
-				d[TP_FIELD_SOURCE].n = n;
+				d[TP_FIELD_SOURCE].n = m;
 			} else {
 				d[TP_FIELD_SOURCE] = d[TP_FIELD_REFERRER_SOURCE];
 			}

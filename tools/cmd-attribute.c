@@ -4,10 +4,11 @@
  * print the credit of every channel (or touchpoint, stage...) as JSON,
  * text or CSV.
  *
- * The command has three steps: parse the options, get a path set
- * (load_paths(): today from path tables given with --paths; journeys read
- * from NDJSON files will be a second source feeding the same tp_paths),
- * then run each model and print.
+ * The command has three steps: parse the options, get a path set — from
+ * path tables given with --paths (load_paths()), or from the journeys of
+ * NDJSON events (load_journeys(): the classification pipeline, the
+ * journey store and its paths to conversion, journey-paths.h) — then run
+ * each model and print (attribution-output.h).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -15,25 +16,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attribution-output.h"
 #include "cli.h"
 #include "commands.h"
+#include "format.h"
+#include "journey-input.h"
+#include "journey-paths.h"
+#include "paths-output.h"
+#include "state-output.h"
 
 #define CMD "attribute"
 
 static void
-attribute_usage(FILE *out)
+attribute_usage(FILE *out, const struct tp_cli_input *in)
 {
 	fprintf(out,
-		"Usage: touchpoint attribute --paths FILE.csv [--paths FILE.csv...]\n"
+		"Usage: touchpoint attribute (--paths FILE.csv... | FILE.ndjson...)\n"
 		"                            [--model MODEL] [OPTIONS]\n"
 		"\n"
 		"Attribute conversions and their value to the items of paths to\n"
 		"conversion (channels by default) with one or more models. The input\n"
-		"is a path table: CSV with a header naming the columns path (items\n"
-		"separated by ' > '), conversions, nulls (journeys that did not\n"
-		"convert, optional) and value (optional). Several tables are merged.\n"
+		"is either\n"
+		"- path tables (--paths): CSV with a header naming the columns path\n"
+		"  (items separated by ' > '), conversions, nulls (journeys that did\n"
+		"  not convert, optional) and value (optional); several are merged; or\n"
+		"- events as NDJSON (FILE... or '-' for standard input): classified,\n"
+		"  built into journeys and cut into paths to conversion, each ending\n"
+		"  at a conversion (its value is the conversion's) or, after the last\n"
+		"  one, at the journey's end (a null). Such paths carry the time of\n"
+		"  every touch, so time_decay can run.\n"
 		"\n"
-		"Options:\n"
+		"Model options:\n"
 		"  --model MODEL        first, last, last_non_direct, linear, time_decay,\n"
 		"                       position, markov, shapley, shapley_simple, a\n"
 		"                       comma-separated list, or all (default: all; all\n"
@@ -47,19 +60,44 @@ attribute_usage(FILE *out)
 		"  --exclude NAME       last_non_direct: the item to skip (default Direct)\n"
 		"  --first-share X      position: share of the first touch (default 0.4)\n"
 		"  --last-share X       position: share of the last touch (default 0.4)\n"
-		"  --paths FILE.csv     a path table (required; repeat to merge tables)\n"
+		"\n"
+		"Path table options:\n"
+		"  --paths FILE.csv     a path table (repeat to merge tables)\n"
 		"  --separator TEXT     between the items of a path (default ' > ')\n"
 		"  --path-column NAME, --conversions-column NAME, --nulls-column NAME,\n"
 		"  --value-column NAME  the header names of the columns\n"
-		"  --format FORMAT      json (default), text or csv\n"
+		"\n"
+		"Journey options (NDJSON input):\n"
+		"  --lookback-days N    keep the touches at most N days (a number, 0.5\n"
+		"                       allowed) before the path's end (default: all)\n"
+		"  --lookback-steps N   keep at most the last N touches of each path\n"
+		"  --touches WHICH      events (default: every event), sessions (the\n"
+		"                       first event of each session) or touchpoints\n"
+		"                       (events with a catalog touchpoint)\n"
+		"  --exclude-conversion the converting event is not itself a touch\n");
+	tp_cli_input_help(in, out);
+	fprintf(out,
+		"\n"
+		"Output options:\n"
+		"  --format FORMAT      json (default), text or csv; with NDJSON input\n"
+		"                       also paths (the path table of the journeys, as\n"
+		"                       CSV for --paths) or state (the mergeable path\n"
+		"                       counts, for 'touchpoint merge')\n"
+		"  --state-format F     json (default) or binary, with --format state\n"
 		"  -h, --help           show this help\n"
 		"\n"
 		"Every model gives each item its attributed conversions, value and share\n"
 		"of conversions; markov also the removal effect. The attributed totals\n"
-		"equal the input totals. Definitions: docs/attribution.md.\n"
+		"equal the input totals. Definitions: docs/attribution.md. A touch\n"
+		"without a value for --by is left out of its path; a path left without\n"
+		"touches is reported in a note and not attributed.\n"
 		"\n"
-		"Exit status: 0 success, 2 usage error or unreadable or invalid path\n"
-		"table (each fault is printed as FILE:LINE:COL: message).\n");
+		"%s"
+		"\n"
+		"Exit status: 0 success, 1 some NDJSON lines rejected (the others are\n"
+		"attributed), 2 usage error, unreadable or invalid path table (each\n"
+		"fault is printed as FILE:LINE:COL: message) or configuration file.\n",
+		TP_CLI_INPUT_ABOUT);
 }
 
 struct options {
@@ -67,12 +105,14 @@ struct options {
 	size_t n_models;
 	bool all;
 	const char *format;
+	const char *state_format;
 	tp_attribution_options attr;
 	tp_path_table_options table;
+	tp_journey_path_options cut;
 	const char **paths;
 	size_t n_paths;
-	const char **inputs;     /* NDJSON journeys: not available yet */
-	size_t n_inputs;
+	size_t n_inputs;         /* NDJSON files, kept in `in` */
+	struct tp_cli_input in;
 };
 
 /* ---- option values ---- */
@@ -179,17 +219,42 @@ push(const char ***arr, size_t *n, const char *s)
 }
 
 static int
+parse_count(const char *name, const char *s, double *days, size_t *steps)
+{
+	char *end;
+
+	errno = 0;
+	if (days) {
+		*days = strtod(s, &end);
+		if (end != s && !*end && !errno && *days >= 0 && *days <= 1e6)
+			return 0;
+		return tp_cli_usage_error(CMD, "%s wants a number of days, not '%s'",
+					  name, s);
+	}
+	if (s[0] != '-') {
+		unsigned long long n = strtoull(s, &end, 10);
+
+		if (end != s && !*end && !errno && n <= (size_t)-1) {
+			*steps = (size_t)n;
+			return 0;
+		}
+	}
+	return tp_cli_usage_error(CMD, "%s wants a whole number, not '%s'", name, s);
+}
+
+static int
 parse_args(int argc, char **argv, struct options *o)
 {
 	const char *model = "all", *order = NULL, *by = NULL, *half = NULL,
-		*first = NULL, *last = NULL, *path = NULL;
+		*first = NULL, *last = NULL, *path = NULL, *days = NULL,
+		*steps = NULL, *touches = NULL;
 	int i = 1;
 
 	while (i < argc) {
 		int r;
 
 		if (tp_cli_is_help(argv[i])) {
-			attribute_usage(stdout);
+			attribute_usage(stdout, &o->in);
 			return 1;
 		}
 		if (strcmp(argv[i], "--transitions") == 0) {
@@ -197,7 +262,13 @@ parse_args(int argc, char **argv, struct options *o)
 			i++;
 			continue;
 		}
-		if ((r = tp_cli_option(CMD, argc, argv, &i, "--model", &model)) ||
+		if (strcmp(argv[i], "--exclude-conversion") == 0) {
+			o->cut.exclude_conversion = 1;
+			i++;
+			continue;
+		}
+		if ((r = tp_cli_input_parse_option(&o->in, argc, argv, &i)) ||
+		    (r = tp_cli_option(CMD, argc, argv, &i, "--model", &model)) ||
 		    (r = tp_cli_option(CMD, argc, argv, &i, "--order", &order)) ||
 		    (r = tp_cli_option(CMD, argc, argv, &i, "--by", &by)) ||
 		    (r = tp_cli_option(CMD, argc, argv, &i, "--half-life", &half)) ||
@@ -210,6 +281,10 @@ parse_args(int argc, char **argv, struct options *o)
 				       &o->table.conversions_column)) ||
 		    (r = tp_cli_option(CMD, argc, argv, &i, "--nulls-column", &o->table.nulls_column)) ||
 		    (r = tp_cli_option(CMD, argc, argv, &i, "--value-column", &o->table.value_column)) ||
+		    (r = tp_cli_option(CMD, argc, argv, &i, "--lookback-days", &days)) ||
+		    (r = tp_cli_option(CMD, argc, argv, &i, "--lookback-steps", &steps)) ||
+		    (r = tp_cli_option(CMD, argc, argv, &i, "--touches", &touches)) ||
+		    (r = tp_cli_option(CMD, argc, argv, &i, "--state-format", &o->state_format)) ||
 		    (r = tp_cli_option(CMD, argc, argv, &i, "--format", &o->format))) {
 			if (r < 0)
 				return -1;
@@ -224,9 +299,8 @@ parse_args(int argc, char **argv, struct options *o)
 			tp_cli_usage_error(CMD, "unknown option '%s'", argv[i]);
 			return -1;
 		}
-		if (push(&o->inputs, &o->n_inputs, argv[i]))
-			return -1;
-		i++;
+		tp_cli_input_add_file(&o->in, argv[i++]);
+		o->n_inputs++;
 	}
 	if (parse_models(model, o))
 		return -1;
@@ -262,25 +336,61 @@ parse_args(int argc, char **argv, struct options *o)
 		tp_cli_usage_error(CMD, "--separator must not be empty");
 		return -1;
 	}
+	if (days) {
+		double d;
+
+		if (parse_count("--lookback-days", days, &d, NULL))
+			return -1;
+		o->cut.lookback_ms = (int64_t)(d * 86400e3 + 0.5);
+	}
+	if (steps && parse_count("--lookback-steps", steps, NULL, &o->cut.lookback_steps))
+		return -1;
+	if (touches) {
+		if (strcmp(touches, "events") == 0)
+			o->cut.touches = TP_JOURNEY_PATH_TOUCHES_EVENTS;
+		else if (strcmp(touches, "sessions") == 0)
+			o->cut.touches = TP_JOURNEY_PATH_TOUCHES_SESSIONS;
+		else if (strcmp(touches, "touchpoints") == 0)
+			o->cut.touches = TP_JOURNEY_PATH_TOUCHES_TOUCHPOINTS;
+		else {
+			tp_cli_usage_error(CMD, "unknown --touches '%s' (expected events, "
+					   "sessions or touchpoints)", touches);
+			return -1;
+		}
+	}
 	if (strcmp(o->format, "json") && strcmp(o->format, "text") &&
-	    strcmp(o->format, "csv")) {
-		tp_cli_usage_error(CMD, "unknown format '%s' (expected json, text or csv)",
-				   o->format);
+	    strcmp(o->format, "csv") && strcmp(o->format, "paths") &&
+	    strcmp(o->format, "state")) {
+		tp_cli_usage_error(CMD, "unknown format '%s' (expected json, text, csv, "
+				   "paths or state)", o->format);
 		return -1;
 	}
-	if (o->attr.transitions && strcmp(o->format, "csv") == 0) {
+	if (tp_cli_state_format_check(CMD, o->state_format, o->format))
+		return -1;
+	if (o->attr.transitions && strcmp(o->format, "json") &&
+	    strcmp(o->format, "text")) {
 		tp_cli_usage_error(CMD, "--transitions needs --format json or text");
 		return -1;
 	}
-	if (o->n_inputs) {
-		tp_cli_usage_error(CMD, "reading journeys from NDJSON files ('%s') is "
-				   "not available yet; give a path table with --paths "
-				   "FILE.csv", o->inputs[0]);
+	if (o->n_inputs && o->n_paths) {
+		tp_cli_usage_error(CMD, "give either path tables (--paths) or NDJSON "
+				   "events (FILE... or -), not both");
 		return -1;
 	}
-	if (o->n_paths == 0) {
-		tp_cli_usage_error(CMD, "missing --paths FILE.csv (the path table to "
-				   "attribute; see --help)");
+	if (o->n_inputs == 0 && o->n_paths == 0) {
+		tp_cli_usage_error(CMD, "missing input: --paths FILE.csv (a path table) "
+				   "or FILE.ndjson... (events; - for standard input); "
+				   "see --help");
+		return -1;
+	}
+	if (o->n_paths && (!strcmp(o->format, "paths") || !strcmp(o->format, "state"))) {
+		tp_cli_usage_error(CMD, "--format %s needs NDJSON events as input",
+				   o->format);
+		return -1;
+	}
+	if (o->n_paths && (days || steps || touches || o->cut.exclude_conversion)) {
+		tp_cli_usage_error(CMD, "--lookback-days, --lookback-steps, --touches "
+				   "and --exclude-conversion need NDJSON events as input");
 		return -1;
 	}
 	return 0;
@@ -288,8 +398,7 @@ parse_args(int argc, char **argv, struct options *o)
 
 /* ---- input ---- */
 
-/* The path set to attribute: every --paths table, merged. Journeys from
- * NDJSON inputs will be added here. */
+/* The path set to attribute: every --paths table, merged. */
 static int
 load_paths(const struct options *o, tp_paths **out)
 {
@@ -326,308 +435,57 @@ load_paths(const struct options *o, tp_paths **out)
 	return TP_EXIT_OK;
 }
 
-/* ---- output ---- */
-
-/* Numbers: 12 significant digits, so that results are stable across
- * compilers; -0 prints as 0, non-finite numbers as null. */
-static void
-json_number(double x)
-{
-	if (!isfinite(x)) {
-		fputs("null", stdout);
-		return;
-	}
-	if (x == 0)
-		x = 0;
-	printf("%.12g", x);
-}
-
-static void
-json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", stdout);
-		else if (c == '\t')
-			fputs("\\t", stdout);
-		else if (c == '\r')
-			fputs("\\r", stdout);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
-static void
-csv_field(const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	putchar('"');
-}
-
-static const char *
-by_name(const tp_attribution *a)
-{
-	const char *s = tp_attribution_by_name(tp_attribution_get_by(a));
-
-	return s ? s : "unknown";
-}
-
-static void
-print_json(const tp_paths *p, tp_attribution *const *res, size_t n)
-{
-	size_t m, i;
-
-	printf("{\n  \"total_conversions\": ");
-	json_number(tp_paths_total_conversions(p));
-	printf(",\n  \"total_value\": ");
-	json_number(tp_paths_total_value(p));
-	printf(",\n  \"models\": [");
-	for (m = 0; m < n; m++) {
-		const tp_attribution *a = res[m];
-		bool markov = tp_attribution_get_model(a) == TP_ATTRIBUTION_MARKOV;
-
-		printf("%s\n    {\n      \"model\": \"%s\",\n      \"by\": \"%s\",\n",
-		       m ? "," : "", tp_attribution_model_name(tp_attribution_get_model(a)),
-		       by_name(a));
-		if (markov) {
-			printf("      \"order\": %d,\n      \"conversion_probability\": ",
-			       tp_attribution_get_order(a));
-			json_number(tp_attribution_conversion_probability(a));
-			printf(",\n");
-		}
-		printf("      \"items\": [");
-		for (i = 0; i < tp_attribution_item_count(a); i++) {
-			printf("%s\n        {\"id\": ", i ? "," : "");
-			json_string(tp_attribution_item_id(a, i));
-			printf(", \"conversions\": ");
-			json_number(tp_attribution_conversions(a, i));
-			printf(", \"value\": ");
-			json_number(tp_attribution_value(a, i));
-			printf(", \"share\": ");
-			json_number(tp_attribution_share(a, i));
-			if (markov) {
-				printf(", \"removal_effect\": ");
-				json_number(tp_attribution_removal_effect(a, i));
-				printf(", \"value_removal_effect\": ");
-				json_number(tp_attribution_value_removal_effect(a, i));
-			}
-			printf("}");
-		}
-		printf("%s]", tp_attribution_item_count(a) ? "\n      " : "");
-		if (markov && tp_attribution_transition_count(a)) {
-			printf(",\n      \"transitions\": [");
-			for (i = 0; i < tp_attribution_transition_count(a); i++) {
-				size_t f, t;
-				double w, pr;
-
-				tp_attribution_transition(a, i, &f, &t, &w, &pr);
-				printf("%s\n        {\"from\": ", i ? "," : "");
-				json_string(tp_attribution_state_name(a, f));
-				printf(", \"to\": ");
-				json_string(tp_attribution_state_name(a, t));
-				printf(", \"weight\": ");
-				json_number(w);
-				printf(", \"probability\": ");
-				json_number(pr);
-				printf("}");
-			}
-			printf("\n      ]");
-		}
-		printf("\n    }");
-	}
-	printf("%s]\n}\n", n ? "\n  " : "");
-}
-
-static void
-print_csv(tp_attribution *const *res, size_t n)
-{
-	size_t m, i;
-
-	printf("model,by,id,conversions,value,share,removal_effect\n");
-	for (m = 0; m < n; m++) {
-		const tp_attribution *a = res[m];
-
-		for (i = 0; i < tp_attribution_item_count(a); i++) {
-			printf("%s,%s,", tp_attribution_model_name(tp_attribution_get_model(a)),
-			       by_name(a));
-			csv_field(tp_attribution_item_id(a, i));
-			printf(",%.12g,%.12g,%.12g,", tp_attribution_conversions(a, i) + 0.0,
-			       tp_attribution_value(a, i) + 0.0,
-			       tp_attribution_share(a, i) + 0.0);
-			if (tp_attribution_get_model(a) == TP_ATTRIBUTION_MARKOV)
-				printf("%.12g", tp_attribution_removal_effect(a, i) + 0.0);
-			printf("\n");
-		}
-	}
-}
-
+/* Journeys from NDJSON events: a timed path set, or for --format
+ * paths|state the path counts printed right away (*out stays NULL). The
+ * run's exit code (0, or 1 when some lines were rejected) goes to
+ * *input_rc. */
 static int
-name_width(const tp_attribution *a, const char *title)
+load_journeys(struct options *o, tp_paths **out, int *input_rc)
 {
-	size_t i, w = strlen(title);
+	tp_journey_store *store = NULL;
+	tp_error *err;
+	tp_status st;
+	int rc;
 
-	for (i = 0; i < tp_attribution_item_count(a); i++)
-		if (strlen(tp_attribution_item_id(a, i)) > w)
-			w = strlen(tp_attribution_item_id(a, i));
-	return (int)w;
-}
+	*out = NULL;
+	rc = tp_cli_input_read(&o->in, &store);
+	if (!store)
+		return rc;
+	*input_rc = rc;
+	rc = TP_EXIT_OK;
+	err = tp_error_new();
+	if (!err) {
+		rc = tp_cli_usage_error(CMD, "out of memory");
+	} else if (!strcmp(o->format, "paths") || !strcmp(o->format, "state")) {
+		tp_path_counts *pc = NULL;
+		uint64_t empty;
 
-static void
-upper(const char *s, char *out, size_t size)
-{
-	size_t i;
+		st = tp_path_counts_compute(store, tp_attribution_by_name(o->table.by),
+					    &o->cut, &pc, err);
+		if (st)
+			rc = tp_cli_fail(CMD, "the paths", st, err);
+		else if (!strcmp(o->format, "state"))
+			rc = tp_cli_state_write(CMD, stdout, TP_STATE_KIND_PATH_COUNTS, pc,
+						o->state_format);
+		else if ((empty = tp_cli_paths_csv(stdout, pc)) > 0)
+			fprintf(stderr, "touchpoint attribute: note: %llu paths have no "
+				"touch with a %s and have no row\n",
+				(unsigned long long)empty,
+				tp_attribution_by_name(o->table.by));
+		tp_path_counts_free(pc);
+	} else {
+		struct tp_cli_paths_stats stats;
 
-	for (i = 0; s[i] && i + 1 < size; i++)
-		out[i] = (char)toupper((unsigned char)s[i]);
-	out[i] = '\0';
-}
-
-static void
-print_transitions_text(const tp_attribution *a)
-{
-	size_t i, w = 4;
-
-	for (i = 0; i < tp_attribution_state_count(a); i++)
-		if (strlen(tp_attribution_state_name(a, i)) > w)
-			w = strlen(tp_attribution_state_name(a, i));
-	printf("\n  Transitions (%zu states, %zu transitions):\n",
-	       tp_attribution_state_count(a), tp_attribution_transition_count(a));
-	printf("    %-*s  %-*s  %12s  %11s\n", (int)w, "FROM", (int)w, "TO",
-	       "WEIGHT", "PROBABILITY");
-	for (i = 0; i < tp_attribution_transition_count(a); i++) {
-		size_t f, t;
-		double wt, pr;
-
-		tp_attribution_transition(a, i, &f, &t, &wt, &pr);
-		printf("    %-*s  %-*s  %12.6g  %11.6f\n", (int)w,
-		       tp_attribution_state_name(a, f), (int)w,
-		       tp_attribution_state_name(a, t), wt, pr);
+		st = tp_cli_paths_from_journeys(store, o->table.by, &o->cut, out,
+						&stats, err);
+		if (st)
+			rc = tp_cli_fail(CMD, "the paths", st, err);
+		else
+			tp_cli_paths_note(CMD, o->table.by, &stats);
 	}
-}
-
-/* One model: a table of its items. */
-static void
-print_text_one(const tp_attribution *a)
-{
-	bool markov = tp_attribution_get_model(a) == TP_ATTRIBUTION_MARKOV;
-	char title[64];
-	int w;
-	size_t i;
-
-	upper(by_name(a), title, sizeof(title));
-	w = name_width(a, title);
-	printf("\n%s", tp_attribution_model_name(tp_attribution_get_model(a)));
-	if (markov)
-		printf(" (order %d, P(conversion) = %.6f)", tp_attribution_get_order(a),
-		       tp_attribution_conversion_probability(a));
-	printf("\n  %-*s  %14s  %16s  %7s", w, title, "CONVERSIONS", "VALUE", "SHARE");
-	if (markov)
-		printf("  %14s  %14s", "REMOVAL_EFFECT", "VALUE_REMOVAL");
-	printf("\n");
-	for (i = 0; i < tp_attribution_item_count(a); i++) {
-		printf("  %-*s  %14.6f  %16.6f  %6.2f%%", w, tp_attribution_item_id(a, i),
-		       tp_attribution_conversions(a, i) + 0.0,
-		       tp_attribution_value(a, i) + 0.0,
-		       100 * tp_attribution_share(a, i) + 0.0);
-		if (markov)
-			printf("  %14.6f  %14.6f", tp_attribution_removal_effect(a, i) + 0.0,
-			       tp_attribution_value_removal_effect(a, i) + 0.0);
-		printf("\n");
-	}
-	printf("  %-*s  %14.6f  %16.6f\n", w, "total",
-	       tp_attribution_total_conversions(a), tp_attribution_total_value(a));
-	if (markov && tp_attribution_transition_count(a))
-		print_transitions_text(a);
-}
-
-/* Several models: conversions, then value, side by side. */
-static void
-print_text_side_by_side(tp_attribution *const *res, size_t n)
-{
-	static const char *what[2] = { "Conversions", "Value" };
-	char title[64];
-	size_t m, i, k;
-	int w;
-
-	upper(by_name(res[0]), title, sizeof(title));
-	w = name_width(res[0], title);
-	for (k = 0; k < 2; k++) {
-		printf("\n%s by %s:\n  %-*s", what[k], by_name(res[0]), w, title);
-		for (m = 0; m < n; m++) {
-			const char *name = tp_attribution_model_name(tp_attribution_get_model(res[m]));
-			int cw = strlen(name) > 12 ? (int)strlen(name) : 12;
-
-			printf("  %*s", cw, name);
-		}
-		printf("\n");
-		for (i = 0; i <= tp_attribution_item_count(res[0]); i++) {
-			bool total = i == tp_attribution_item_count(res[0]);
-
-			printf("  %-*s", w, total ? "total" : tp_attribution_item_id(res[0], i));
-			for (m = 0; m < n; m++) {
-				const tp_attribution *a = res[m];
-				const char *name = tp_attribution_model_name(tp_attribution_get_model(a));
-				int cw = strlen(name) > 12 ? (int)strlen(name) : 12;
-				double x;
-
-				if (total)
-					x = k ? tp_attribution_total_value(a)
-						: tp_attribution_total_conversions(a);
-				else
-					x = k ? tp_attribution_value(a, i)
-						: tp_attribution_conversions(a, i);
-				printf("  %*.*f", cw, k ? 2 : 4, x + 0.0);
-			}
-			printf("\n");
-		}
-	}
-	for (m = 0; m < n; m++)
-		if (tp_attribution_get_model(res[m]) == TP_ATTRIBUTION_MARKOV) {
-			const tp_attribution *a = res[m];
-
-			printf("\nMarkov (order %d): P(conversion) = %.6f; removal effects:",
-			       tp_attribution_get_order(a),
-			       tp_attribution_conversion_probability(a));
-			for (i = 0; i < tp_attribution_item_count(a); i++)
-				printf(" %s %.6f", tp_attribution_item_id(a, i),
-				       tp_attribution_removal_effect(a, i) + 0.0);
-			printf("\n");
-			if (tp_attribution_transition_count(a))
-				print_transitions_text(a);
-		}
-}
-
-static void
-print_text(const tp_paths *p, tp_attribution *const *res, size_t n)
-{
-	printf("Attribution by %s: %zu distinct paths (%zu rows), %zu items, "
-	       "%.12g conversions, %.12g nulls, value %.12g\n",
-	       tp_attribution_by_name(tp_paths_by(p)), tp_paths_count(p),
-	       tp_paths_row_count(p), tp_paths_item_count(p),
-	       tp_paths_total_conversions(p), tp_paths_total_nulls(p),
-	       tp_paths_total_value(p));
-	if (n == 1) {
-		print_text_one(res[0]);
-		return;
-	}
-	print_text_side_by_side(res, n);
+	tp_error_free(err);
+	tp_journey_store_free(store);
+	return rc;
 }
 
 /* ---- the command ---- */
@@ -638,26 +496,26 @@ tp_cmd_attribute(int argc, char **argv)
 	struct options o;
 	tp_attribution_options attr_init = TP_ATTRIBUTION_OPTIONS_INIT;
 	tp_path_table_options table_init = TP_PATH_TABLE_OPTIONS_INIT;
+	tp_journey_path_options cut_init = TP_JOURNEY_PATH_OPTIONS_INIT;
 	tp_attribution *res[TP_ATTRIBUTION_MODEL_LAST];
 	tp_paths *paths = NULL;
 	size_t n = 0, k;
-	int rc;
+	int rc, input_rc = TP_EXIT_OK;
 
 	memset(&o, 0, sizeof(o));
 	o.format = "json";
 	o.attr = attr_init;
 	o.table = table_init;
+	o.cut = cut_init;
+	tp_cli_input_init(&o.in, CMD, TP_CLI_INPUT_SESSIONS | TP_CLI_INPUT_CONVERSIONS);
 	rc = parse_args(argc, argv, &o);
 	if (rc) {
-		free(o.paths);
-		free(o.inputs);
-		return rc > 0 ? TP_EXIT_OK : TP_EXIT_USAGE;
+		rc = rc > 0 ? TP_EXIT_OK : TP_EXIT_USAGE;
+		goto out;
 	}
-	rc = load_paths(&o, &paths);
-	free(o.paths);
-	free(o.inputs);
-	if (rc)
-		return rc;
+	rc = o.n_paths ? load_paths(&o, &paths) : load_journeys(&o, &paths, &input_rc);
+	if (rc || !paths)
+		goto out;
 	for (k = 0; k < o.n_models; k++) {
 		tp_attribution_model m = o.models[k];
 		tp_error *err;
@@ -685,17 +543,22 @@ tp_cmd_attribute(int argc, char **argv)
 		n++;
 	}
 	if (rc == TP_EXIT_OK) {
-		if (strcmp(o.format, "json") == 0)
-			print_json(paths, res, n);
-		else if (strcmp(o.format, "csv") == 0)
-			print_csv(res, n);
-		else
-			print_text(paths, res, n);
+		if (strcmp(o.format, "json") == 0) {
+			tp_cli_attribution_json(stdout, paths, res, n, 0);
+			fputs("\n", stdout);
+		} else if (strcmp(o.format, "csv") == 0) {
+			tp_cli_attribution_csv(stdout, res, n);
+		} else {
+			tp_cli_attribution_text(stdout, paths, res, n);
+		}
 	}
 	for (k = 0; k < n; k++)
 		tp_attribution_free(res[k]);
+out:
 	tp_paths_free(paths);
-	if (rc == TP_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
-		return tp_cli_usage_error(CMD, "cannot write the output");
-	return rc;
+	free(o.paths);
+	tp_cli_input_fini(&o.in);
+	if (rc == TP_EXIT_OK)
+		rc = tp_fmt_finish(stdout, CMD);
+	return rc ? rc : input_rc;
 }

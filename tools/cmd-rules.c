@@ -6,9 +6,9 @@
 #include "commands.h"
 
 static void
-help(void)
+help_to(FILE *out)
 {
-	printf(
+	fprintf(out, 
 "Usage: touchpoint rules check [--catalog FILE] FILE...\n"
 "       touchpoint rules list\n"
 "       touchpoint rules show NAME\n"
@@ -20,6 +20,12 @@ help(void)
 "\n"
 "The rule language is described in docs/rules.md.\n"
 "Exit status: 0 valid, 2 a fault was found or usage error.\n");
+}
+
+static void
+help(void)
+{
+	help_to(stdout);
 }
 
 static int
@@ -94,7 +100,7 @@ tp_cmd_rules(int argc, char **argv)
 	size_t i;
 
 	if (argc < 2) {
-		help();
+		help_to(stderr);
 		return TP_EXIT_USAGE;
 	}
 	if (tp_cli_is_help(argv[1])) {

@@ -7,6 +7,11 @@ int tp_cmd_version(int argc, char **argv);
 int tp_cmd_attribute(int argc, char **argv);
 int tp_cmd_catalog(int argc, char **argv);
 int tp_cmd_classify(int argc, char **argv);
+int tp_cmd_funnel(int argc, char **argv);
+int tp_cmd_journeys(int argc, char **argv);
+int tp_cmd_matrix(int argc, char **argv);
+int tp_cmd_merge(int argc, char **argv);
+int tp_cmd_report(int argc, char **argv);
 int tp_cmd_rules(int argc, char **argv);
 
 #endif

@@ -17,9 +17,8 @@
  * index (each has its own xoshiro256** stream seeded by splitmix64), and
  * arrivals come from a separate stream; the output is sorted by time with
  * ties broken by generation order. The same seed and options give the
- * same bytes on every platform (integer arithmetic for all times; the only
- * floating point is in probabilities and prices, printed with two
- * decimals after rounding to cents in integers).
+ * same bytes on every platform: there is no floating point at all
+ * (probabilities are in permille, money in cents, times in seconds).
  *
  * This is a tool, not library API: it uses no library function.
  */
@@ -34,7 +33,7 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const SITE = "https://www.cafetto.example";
+#define SITE "https://www.cafetto.example"
 
 /* ------------------------------------------------------------------ */
 /* Random numbers: splitmix64 to seed, xoshiro256** to draw.            */
@@ -535,6 +534,8 @@ struct journey {
 	const char *locale;
 	bool context;              /* their tracker sends a nested context */
 	bool subscribed;           /* newsletter */
+	const char *heard;         /* "how did you hear about us?" answer */
+	bool opened;               /* whether they opened the last e-mail */
 	char last_url[512];        /* the page they are on, for referrers */
 	/* what they bought */
 	unsigned n_orders;
@@ -692,11 +693,7 @@ end(struct journey *j)
 	struct line *l = &j->l;
 
 	puts_(l, "}\n");
-	jpush(j, strdup(l->p));
-	if (!j->ev[j->n_ev - 1].line) {
-		fputs("touchpoint-gen: out of memory\n", stderr);
-		exit(1);
-	}
+	jpush(j, memcpy(xrealloc(NULL, l->n + 1), l->p, l->n + 1));
 }
 
 /* ------------------------------------------------------------------ */
@@ -862,12 +859,11 @@ static void
 visit(struct journey *j, enum acq a, const char *path)
 {
 	struct rng *r = &j->r;
-	char ref[600], buf[200], camp[80], mt[16];
+	char ref[600], buf[200];
 	struct tags tg = { 0 };
 	const char *referrer = NULL;
 	const char *term = j->b2b ? PICK(r, b2b_terms) : PICK(r, b2c_terms);
 
-	month_tag(j, mt, sizeof(mt));
 	switch (a) {
 	case ACQ_DIRECT:
 		break;
@@ -1063,7 +1059,6 @@ visit(struct journey *j, enum acq a, const char *path)
 			break;
 		}
 	}
-	(void)camp;
 	j->last_url[0] = '\0';
 	land(j, path, referrer, tg.source ? &tg : NULL);
 }
@@ -1129,7 +1124,8 @@ email(struct journey *j, const char *source, const char *campaign,
 	struct tags tg = { source, "email", campaign, NULL, NULL, false };
 	bool clicked;
 
-	if (!chance(r, open_pm))
+	j->opened = chance(r, open_pm);
+	if (!j->opened)
 		return false;
 	l = begin(j, "email_open");
 	str(l, "utm_source", source);
@@ -1239,10 +1235,11 @@ simple(struct journey *j, const char *event, const char *channel)
 	end(j);
 }
 
+/* A call the customer makes to the call center. */
 static void
-call(struct journey *j, const char *topic, bool inbound)
+call(struct journey *j, const char *topic)
 {
-	struct line *l = record(j, inbound ? "inbound_call" : "outbound_call", "call_center");
+	struct line *l = record(j, "inbound_call", "call_center");
 
 	str(l, "topic", topic);
 	integer(l, "duration_s", (long)between(&j->r, 60, 1200));
@@ -1333,15 +1330,17 @@ purchase_record(struct journey *j, const char *channel, long cents, const char *
 	end(j);
 }
 
-/* Online checkout: cart, checkout pages, purchase. */
+/* Online checkout: cart (unless they are on it), checkout pages,
+ * purchase. */
 static void
-checkout_online(struct journey *j, const char *coupon)
+checkout_online(struct journey *j, const char *coupon, bool view_cart)
 {
 	struct rng *r = &j->r;
 	struct line *l;
 	long cents;
 
-	page(j, "/cart");
+	if (view_cart)
+		page(j, "/cart");
 	soon(j, 10, 120);
 	l = begin(j, "begin_checkout");
 	str(l, "url", SITE "/checkout");
@@ -1362,13 +1361,11 @@ checkout_online(struct journey *j, const char *coupon)
 	soon(j, 20, 180);
 	set_url(j, "/checkout/thank-you");
 	purchase_record(j, NULL, cents, coupon);
-	if (chance(r, 120)) {
+	if (j->heard && j->n_orders == 1 && chance(r, 250)) {
 		soon(j, 10, 60);
 		l = begin(j, "attribution_survey");
-		str(l, "answer", PICK(r, ((const char *const[]){
-			"search", "friend", "social", "tv", "radio", "instagram",
-			"magazine", "podcast", "reviews", "walked_by", "leaflet",
-			"newspaper", "poster", "influencer", "press", "forum" })));
+		str(l, "question", "How did you hear about us?");
+		str(l, "answer", j->heard);
 		str(l, "url", SITE "/checkout/thank-you");
 		end(j);
 	}
@@ -1383,7 +1380,9 @@ post_purchase(struct journey *j, bool online)
 
 	/* Confirmation and invoice, right away. */
 	soon(j, 30, 300);
-	if (!email(j, "transactional", "order-confirmation", NULL, 850, 0) && chance(r, 300)) {
+	email(j, "transactional", "order-confirmation", NULL, 850, 0);
+	if (!j->opened && chance(r, 300)) {
+		/* The e-mail platform's log of a message nobody opened. */
 		l = record(j, "order_confirmation_sent", "email");
 		str(l, "order_id", j->order);
 		end(j);
@@ -1396,7 +1395,9 @@ post_purchase(struct journey *j, bool online)
 	if (online) {
 		/* Shipping, tracking, delivery. */
 		later(j, 1, DP_ANY);
-		if (!email(j, "transactional", "shipping-confirmation", NULL, 800, 0)) {
+		email(j, "transactional", "shipping-confirmation", NULL, 800, 0);
+		if (!j->opened) {
+			/* The warehouse's record stands for the unread e-mail. */
 			l = record(j, "order_shipped", NULL);
 			str(l, "order_id", j->order);
 			str(l, "carrier", PICK(r, ((const char *const[]){ "SEUR", "Correos Express", "DHL" })));
@@ -1446,7 +1447,7 @@ post_purchase(struct journey *j, bool online)
 			end(j);
 			break;
 		case 1:
-			call(j, "complaint", true);
+			call(j, "complaint");
 			break;
 		case 2:
 			chat(j, "complaint");
@@ -1458,11 +1459,13 @@ post_purchase(struct journey *j, bool online)
 			end(j);
 			break;
 		default:
-			l = record(j, "social_comment", "instagram");
+			l = record(j, "social_comment", NULL);
+			str(l, "network", "instagram");
 			str(l, "sentiment", "negative");
 			end(j);
 			soon(j, 1800, 6 * 3600);
-			record(j, "comment_reply", "instagram");
+			l = record(j, "comment_reply", NULL);
+			str(l, "network", "instagram");
 			end(j);
 			break;
 		}
@@ -1470,7 +1473,7 @@ post_purchase(struct journey *j, bool online)
 	if (chance(r, 150)) {
 		later(j, 2, DP_OFFICE);
 		if (chance(r, 500)) {
-			call(j, PICK(r, ((const char *const[]){ "technical", "order_status", "delivery" })), true);
+			call(j, PICK(r, ((const char *const[]){ "technical", "order_status", "delivery" })));
 		} else {
 			chat(j, PICK(r, ((const char *const[]){ "order_status", "technical", "delivery", "invoice" })));
 		}
@@ -1548,7 +1551,7 @@ loyalty(struct journey *j)
 {
 	struct rng *r = &j->r;
 	struct line *l;
-	char mt[16], camp[64];
+	char mt[16], camp[64], buf[200];
 
 	if (j->satisfaction >= 4 && chance(r, 350)) {
 		later(j, 5, DP_WEB);
@@ -1599,14 +1602,14 @@ loyalty(struct journey *j)
 				visit(j, j->app ? ACQ_DIRECT : ACQ_ORGANIC, "/c/coffee");
 			j->n_cart = 1;
 			j->cart[0] = 9 + below(r, 4);
-			page(j, "/products/house-blend-beans-1kg");
+			page(j, product_path(j, j->cart[0], buf, sizeof(buf)));
 			soon(j, 5, 60);
 			l = begin(j, "add_to_cart");
 			str(l, "product_id", products[j->cart[0]].slug);
 			money(l, "price", products[j->cart[0]].cents);
 			str(l, "url", j->last_url);
 			end(j);
-			checkout_online(j, NULL);
+			checkout_online(j, NULL, true);
 			soon(j, 60, 600);
 			email(j, "transactional", "order-confirmation", NULL, 850, 0);
 		}
@@ -1617,6 +1620,55 @@ loyalty(struct journey *j)
 			end(j);
 		}
 	}
+}
+
+/* What a customer answers to "how did you hear about us?", from their
+ * first contact. */
+static const char *
+heard_from(struct rng *r, enum acq a)
+{
+	switch (a) {
+	case ACQ_ORGANIC: case ACQ_PAID_SEARCH: case ACQ_LOCAL:
+		return "search";
+	case ACQ_SOCIAL: case ACQ_PAID_SOCIAL: case ACQ_VIDEO:
+	case ACQ_SOCIAL_GROUP:
+		return chance(r, 500) ? "social" : "instagram";
+	case ACQ_INFLUENCER:
+		return "influencer";
+	case ACQ_REVIEW:
+		return "reviews";
+	case ACQ_FORUM:
+		return "forum";
+	case ACQ_PRESS: case ACQ_PRESS_RELEASE:
+		return "press";
+	case ACQ_POSTER:
+		return "poster";
+	case ACQ_LEAFLET:
+		return "leaflet";
+	case ACQ_TV:
+		return "tv";
+	case ACQ_RADIO:
+		return chance(r, 700) ? "radio" : "podcast";
+	case ACQ_MAGAZINE:
+		return "magazine";
+	case ACQ_NEWSPAPER:
+		return "newspaper";
+	case ACQ_DIRECT:
+		return chance(r, 700) ? "friend" : "walked_by";
+	default:
+		return chance(r, 500) ? "friend" : "search";
+	}
+}
+
+/* A customer who dropped off and left an e-mail address may get a
+ * remarketing e-mail. */
+static void
+winback(struct journey *j, const char *campaign)
+{
+	if (!j->subscribed || !chance(&j->r, 450))
+		return;
+	later(j, 12, DP_WEB);
+	email(j, "crm", campaign, "/c/espresso-machines", 450, 150);
 }
 
 static void
@@ -1641,14 +1693,18 @@ b2c_journey(struct journey *j)
 			str(l, "channel", ch);
 			str(l, "format", ch[0] == 'p' ? PICK(r, ((const char *const[]){ "magazine", "newspaper", "leaflet", "poster" })) :
 					chance(r, 250) ? "sponsorship" : "spot");
-			str(l, "campaign", "spring-brand");
+			str(l, "ad_campaign", "spring-brand");
 			str(l, "panel", "media-panel");
 			end(j);
+			j->heard = ch[0] == 'p' ? "magazine" : ch;
 			break;
 		}
 		case 1:
 			j->t = j->t / 86400 * 86400 + time_of_day(r, DP_STORE);
+			if (weekday(j->t) == 0)
+				j->t += 86400;
 			simple(j, "store_visit", "store");
+			j->heard = "walked_by";
 			if (chance(r, 400)) {
 				soon(j, 120, 900);
 				simple(j, "in_store_demo", "store");
@@ -1658,9 +1714,9 @@ b2c_journey(struct journey *j)
 			}
 			break;
 		case 2:
-			l = record(j, "catalog_request", "web");
+			/* The reply card of a mailed catalog. */
+			l = record(j, "catalog_request", "catalog");
 			str(l, "catalog", "spring-2025");
-			str(l, "url", SITE "/catalog-request");
 			end(j);
 			break;
 		case 3:
@@ -1682,6 +1738,8 @@ b2c_journey(struct journey *j)
 		}
 		later(j, 4, DP_WEB);
 		first = chance(r, 500) ? ACQ_DIRECT : ACQ_ORGANIC;
+	} else {
+		j->heard = heard_from(r, first);
 	}
 	if (j->app && chance(r, 300))
 		app_session(j, 1 + below(r, 4));
@@ -1709,7 +1767,7 @@ b2c_journey(struct journey *j)
 			{ ACQ_DIRECT, 25 }, { ACQ_ORGANIC, 20 }, { ACQ_REMARKETING_DISPLAY, 10 },
 			{ ACQ_REMARKETING_SOCIAL, 8 }, { ACQ_REVIEW, 8 }, { ACQ_COMPARATOR, 6 },
 			{ ACQ_SOCIAL, 6 }, { ACQ_VIDEO, 5 }, { ACQ_FORUM, 4 }, { ACQ_PAID_SEARCH, 8 },
-			{ ACQ_EMAIL, 12 },
+			{ ACQ_EMAIL, 12 }, { ACQ_SMS, 5 },
 		};
 		unsigned w[N(t)];
 		size_t k;
@@ -1720,7 +1778,11 @@ b2c_journey(struct journey *j)
 			w[k] = t[k].w;
 		a = t[weighted(r, w, N(t))].a;
 		later(j, 3, DP_WEB);
-		if (a == ACQ_EMAIL) {
+		if (a == ACQ_SMS) {
+			if (!j->subscribed || !sms(j, chance(r, 500) ? "sms-flash-sale" : "weekend-promo",
+						   "/c/espresso-machines"))
+				continue;
+		} else if (a == ACQ_EMAIL) {
 			month_tag(j, mt, sizeof(mt));
 			if (j->subscribed)
 				snprintf(camp, sizeof(camp), "newsletter-%s", mt);
@@ -1739,6 +1801,21 @@ b2c_journey(struct journey *j)
 		if (chance(r, 70)) {
 			soon(j, 20, 200);
 			chat(j, PICK(r, ((const char *const[]){ "product_question", "availability", "pricing" })));
+		}
+		if (chance(r, 20)) {
+			/* A spontaneous comment under one of the brand's posts,
+			 * seen by its social listening tool. */
+			later(j, 1, DP_WEB);
+			l = begin(j, "social_mention");
+			str(l, "network", PICK(r, ((const char *const[]){ "instagram", "x", "tiktok" })));
+			str(l, "sentiment", PICK(r, ((const char *const[]){ "positive", "neutral", "question" })));
+			end(j);
+			if (chance(r, 500)) {
+				soon(j, 900, 8 * 3600);
+				l = begin(j, "comment_reply");
+				str(l, "network", "instagram");
+				end(j);
+			}
 		}
 		if (chance(r, 50)) {
 			page(j, "/ebooks/home-barista-guide");
@@ -1764,8 +1841,10 @@ b2c_journey(struct journey *j)
 			end(j);
 		}
 	}
-	if (!chance(r, 600))
+	if (!chance(r, 600)) {
+		winback(j, "browse-abandon-reminder");
 		return;   /* dropped off after consideration */
+	}
 
 	/* 3. Preference: wish list, comparison, store, phone. */
 	later(j, 2, DP_WEB);
@@ -1798,10 +1877,12 @@ b2c_journey(struct journey *j)
 			pagef(j, "/compare?items=%s,%s", products[j->cart[0]].slug,
 			      products[(j->cart[0] + 3) % N(products)].slug);
 		if (chance(r, 60))
-			call(j, "pre_sales", true);
+			call(j, "pre_sales");
 	}
-	if (!chance(r, 700))
+	if (!chance(r, 700)) {
+		winback(j, "winback-30d");
 		return;   /* dropped off at preference */
+	}
 
 	/* 4. Intention: the cart, coupons, reminders. */
 	{
@@ -1835,7 +1916,7 @@ b2c_journey(struct journey *j)
 			return;
 		}
 		if (chance(r, 60)) {
-			call(j, "order", true);
+			call(j, "order");
 			new_order(j);
 			l = record(j, "purchase", "phone");
 			str(l, "order_id", j->order);
@@ -1876,13 +1957,15 @@ b2c_journey(struct journey *j)
 				visit(j, ACQ_REMARKETING_DISPLAY, "/cart");
 				back = true;
 			}
-			if (!back && !chance(r, 200))
+			if (!back && !chance(r, 200)) {
+				winback(j, "winback-cart-30d");
 				return;   /* dropped off at intention */
+			}
 			if (!back)
 				visit(j, ACQ_DIRECT, "/cart");
 		}
 		/* 5. Sale. */
-		checkout_online(j, coupon);
+		checkout_online(j, coupon, false);
 		post_purchase(j, true);
 	}
 	/* 6-7. Recommendation and loyalty. */
@@ -2028,7 +2111,7 @@ b2b_journey(struct journey *j)
 		end(j);
 		meeting(j, "discovery", "video_call");
 		later(j, 5, DP_OFFICE);
-		l = record(j, "demo", chance(r, 500) ? "on_site" : "video_call");
+		l = record(j, "demo", chance(r, 500) ? "field_sales" : "video_call");
 		str(l, "product", "office-brewer-x2");
 		end(j);
 	} else {
@@ -2051,7 +2134,7 @@ b2b_journey(struct journey *j)
 	end(j);
 	if (chance(r, 400)) {
 		later(j, 5, DP_OFFICE);
-		l = record(j, "trial_started", "on_site");
+		l = record(j, "trial_started", "sales_team");
 		str(l, "product", "office-brewer-x2");
 		integer(l, "trial_days", 14);
 		end(j);
@@ -2059,7 +2142,7 @@ b2b_journey(struct journey *j)
 	person(j, 2);
 	meeting(j, "proposal", chance(r, 600) ? "video_call" : "sales_visit");
 	later(j, 3, DP_OFFICE);
-	l = record(j, "proposal_sent", "email");
+	l = record(j, "proposal_sent", "sales_team");
 	contract = (long)between(r, 40, 600) * 10000;
 	money(l, "value", contract);
 	str(l, "currency", "EUR");
@@ -2117,7 +2200,7 @@ b2b_journey(struct journey *j)
 		if (chance(r, 300)) {
 			person(j, k);
 			later(j, 6, DP_OFFICE);
-			call(j, chance(r, 500) ? "technical" : "billing", true);
+			call(j, chance(r, 500) ? "technical" : "billing");
 		}
 	}
 	person(j, 0);
@@ -2166,7 +2249,8 @@ journey_init(struct journey *j, uint64_t seed, unsigned index, int64_t start,
 
 	memset(j, 0, sizeof(*j));
 	rng_seed(r, seed, (uint64_t)index + 1);
-	j->t = start;
+	/* The first contact: on the arrival day, at an hour people browse. */
+	j->t = start / 86400 * 86400 + time_of_day(r, DP_WEB);
 	j->seq = seq;
 	j->index = index;
 	j->b2b = b2b;
@@ -2189,7 +2273,7 @@ journey_init(struct journey *j, uint64_t seed, unsigned index, int64_t start,
 			j->device = "mobile";
 			break;
 		case 2:
-			j->os = j->app ? "Android" : "Android";
+			j->os = "Android";
 			j->device = "mobile";
 			break;
 		case 3:
@@ -2238,11 +2322,10 @@ usage(FILE *f, int status)
 }
 
 static int
-bad(const char *fmt, const char *arg)
+bad(const char *what, const char *arg)
 {
-	fputs("touchpoint-gen: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'touchpoint-gen --help'.\n", stderr);
+	fprintf(stderr, "touchpoint-gen: %s, not '%s'\n"
+		"Try 'touchpoint-gen --help'.\n", what, arg);
 	return 2;
 }
 
@@ -2282,7 +2365,7 @@ option(int argc, char **argv, int *i, const char *name)
 /* Average events per customer, measured on long runs with the default
  * share of B2B accounts, to spread customers over --days when only
  * --events is given. */
-#define EVENTS_PER_CUSTOMER 16
+#define EVENTS_PER_CUSTOMER 12
 
 int
 main(int argc, char **argv)
@@ -2304,15 +2387,15 @@ main(int argc, char **argv)
 			return usage(stdout, 0);
 		if ((val = option(argc, argv, &i, "--customers"))) {
 			if (!parse_u64(val, 100000000, &customers) || customers == 0)
-				return bad("--customers takes a positive integer, not '%s'", val);
+				return bad("--customers takes a positive integer", val);
 			have_customers = true;
 		} else if ((val = option(argc, argv, &i, "--events"))) {
 			if (!parse_u64(val, UINT64_MAX / 2, &events))
-				return bad("--events takes a non-negative integer, not '%s'", val);
+				return bad("--events takes a non-negative integer", val);
 			have_events = true;
 		} else if ((val = option(argc, argv, &i, "--seed"))) {
 			if (!parse_u64(val, UINT64_MAX, &seed))
-				return bad("--seed takes an unsigned integer, not '%s'", val);
+				return bad("--seed takes an unsigned integer", val);
 		} else if ((val = option(argc, argv, &i, "--b2b-share"))) {
 			/* Parsed as a decimal fraction to permille, without
 			 * floating point, so that "0.15" means the same
@@ -2323,11 +2406,11 @@ main(int argc, char **argv)
 			if (*p >= '0' && *p <= '1')
 				whole = (unsigned)(*p++ - '0');
 			else if (*p != '.')
-				return bad("--b2b-share takes a number from 0 to 1, not '%s'", val);
+				return bad("--b2b-share takes a number from 0 to 1", val);
 			if (*p == '.') {
 				p++;
 				if (!*p)
-					return bad("--b2b-share takes a number from 0 to 1, not '%s'", val);
+					return bad("--b2b-share takes a number from 0 to 1", val);
 				while (*p >= '0' && *p <= '9') {
 					frac += (unsigned)(*p - '0') * scale;
 					scale /= 10;
@@ -2335,16 +2418,16 @@ main(int argc, char **argv)
 				}
 			}
 			if (*p || whole * 1000 + frac > 1000)
-				return bad("--b2b-share takes a number from 0 to 1, not '%s'", val);
+				return bad("--b2b-share takes a number from 0 to 1", val);
 			b2b_permille = whole * 1000 + frac;
 		} else if ((val = option(argc, argv, &i, "--start"))) {
 			if (!parse_date(val, &start))
-				return bad("--start takes a date YYYY-MM-DD, not '%s'", val);
+				return bad("--start takes a date YYYY-MM-DD", val);
 		} else if ((val = option(argc, argv, &i, "--days"))) {
 			if (!parse_u64(val, 36500, &days) || days == 0)
-				return bad("--days takes a positive integer (at most 36500), not '%s'", val);
+				return bad("--days takes a positive integer (at most 36500)", val);
 		} else {
-			return bad("unknown argument '%s'", argv[i]);
+			return bad("unknown argument", argv[i]);
 		}
 	}
 	if (have_events && !have_customers) {

@@ -177,13 +177,17 @@ fail:
 	return TP_EXIT_USAGE;
 }
 
-/* A refused line: NDJSON on the rejects file, or a located line on stderr. */
+/* A refused line: NDJSON on the rejects file, or a located line on stderr.
+ * The reason is the first entry of err, else `why`. */
 static void
 reject(FILE *rej, const char *file, unsigned long line, const tp_error *err,
-       const char *text, size_t len)
+       const char *why, const char *text, size_t len)
 {
 	unsigned long col = tp_error_column(err, 0);
 	const char *msg = tp_error_message(err, 0);
+
+	if (why)
+		msg = why;
 	size_t i, shown = len > 4096 ? 4096 : len;
 
 	if (!msg)
@@ -278,7 +282,9 @@ tp_pipeline_run(struct tp_pipeline_config *cfg,
 		while ((got = getline(&line, &cap, in)) >= 0) {
 			struct tp_pipeline_event ev;
 			size_t len = (size_t)got, k;
+			char reason[256];
 			tp_status st;
+			int r;
 
 			lineno++;
 			stats->read++;
@@ -301,7 +307,7 @@ tp_pipeline_run(struct tp_pipeline_config *cfg,
 			}
 			if (st) {
 				stats->rejected++;
-				reject(rej, name, lineno, err, line, len);
+				reject(rej, name, lineno, err, NULL, line, len);
 				continue;
 			}
 			ev.attrs = tp_reader_attrs(reader, &ev.n_attrs);
@@ -311,18 +317,28 @@ tp_pipeline_run(struct tp_pipeline_config *cfg,
 							lineno, tp_strerror(st));
 				goto out_file;
 			}
-			stats->classified++;
 			ev.file = name;
 			ev.line = lineno;
 			ev.text = line;
 			ev.len = len;
 			ev.empty_object = tp_reader_empty_object(reader);
 			ev.result = result;
-			if (fn && fn(&ev, userdata) != 0) {
+			ev.reason = reason;
+			ev.reason_size = sizeof(reason);
+			reason[0] = '\0';
+			r = fn ? fn(&ev, userdata) : 0;
+			if (r < 0) {
 				rc = tp_cli_usage_error(cfg->cmd, "%s:%lu: cannot process the event",
 							name, lineno);
 				goto out_file;
 			}
+			if (r > 0) {
+				stats->rejected++;
+				reject(rej, name, lineno, NULL,
+				       reason[0] ? reason : "event refused", line, len);
+				continue;
+			}
+			stats->classified++;
 		}
 		if (ferror(in)) {
 			rc = tp_cli_usage_error(cfg->cmd, "%s: read error: %s", name,

@@ -40,6 +40,8 @@ struct tp_pipeline_event {
 	size_t n_attrs;
 	int empty_object;
 	const tp_result *result;
+	char *reason;                 /* a consumer that refuses the event */
+	size_t reason_size;           /* writes why here and returns 1 */
 };
 
 struct tp_pipeline_stats {
@@ -61,9 +63,11 @@ const char *tp_pipeline_options_help(void);
 /* Build the classifier from the options (once). Returns an exit code:
  * 0, or 2 after printing the faults. */
 int tp_pipeline_prepare(struct tp_pipeline_config *cfg);
-/* Classify every line of the inputs; call fn for each classified event
- * (a non-zero return stops the run with exit code 2). Prints the summary.
- * Returns 0, 1 (some lines rejected) or 2. */
+/* Classify every line of the inputs; call fn for each classified event.
+ * fn returns 0 to accept it, 1 to reject it (the line is counted and
+ * reported as rejected, with the reason fn wrote to ev->reason), -1 to
+ * stop the run with exit code 2. Prints the summary. Returns 0, 1 (some
+ * lines rejected) or 2. */
 int tp_pipeline_run(struct tp_pipeline_config *cfg,
 		    int (*fn)(const struct tp_pipeline_event *ev, void *userdata),
 		    void *userdata, struct tp_pipeline_stats *stats);

@@ -8,7 +8,9 @@
 #                              main job on the bundled data
 #   tools/quickstart.sh test   install what is missing, then the whole
 #                              test suite: the plain build's `meson test`,
-#                              an ASan+UBSan build's `meson test`, and the
+#                              an ASan+UBSan build's `meson test`, each
+#                              libFuzzer target for 30 s, the threads
+#                              suite under ThreadSanitizer, and the
 #                              Doxygen build (warnings are errors)
 #
 # Packages are installed with apt-get as root (through sudo when not
@@ -18,6 +20,9 @@
 #   TP_SAN_CC      compiler of the sanitizer build (default: clang when
 #                  installed, else cc), so CI also builds with a second
 #                  compiler under -Werror
+#   TP_FUZZ_DIR    libFuzzer build directory (default: $TP_BUILD_DIR-fuzz)
+#   TP_FUZZ_TIME   seconds of fuzzing per target (default: 30)
+#   TP_TSAN_DIR    ThreadSanitizer build directory (default: $TP_BUILD_DIR-tsan)
 #   TP_JOBS        parallel jobs (default: number of cores)
 #   TP_NO_INSTALL  set to 1 to skip the apt-get step
 set -euo pipefail
@@ -27,18 +32,20 @@ set -euo pipefail
 PACKAGES=(
 	meson ninja-build pkg-config gcc g++ clang
 	libcjson-dev libpcre2-dev check
-	doxygen valgrind
+	doxygen valgrind abigail-tools
+	libfuzzer-14-dev libclang-rt-14-dev
 	python3 python3-jsonschema python3-pytest
 	ruby ruby-ffi ruby-minitest ruby-referer-parser
 )
 
-# The main job the `demo` mode runs, relative to the plain build directory.
+# The main job the `demo` mode runs, relative to the plain build directory:
+# the report on the bundled sample of 20,000 events.
 demo() {
-	"$build/tools/touchpoint" catalog
+	"$build/tools/touchpoint" report examples/data/sample.ndjson
 }
 
 usage() {
-	sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '4,27p' "$0" | sed 's/^# \{0,1\}//'
 	exit "${1:-0}"
 }
 
@@ -143,14 +150,17 @@ ninja -C "$build" -j "$jobs"
 phase_done
 
 if [ "$mode" = demo ]; then
-	phase "Demo: touchpoint catalog"
+	phase "Demo: touchpoint report examples/data/sample.ndjson"
 	demo
 	phase_done
 	exit 0
 fi
 
+# A failing test run does not stop the script: the other runs still show
+# what they find, and the exit status at the end is non-zero.
+failed_runs=()
 phase "Tests, plain build ($build)"
-meson test -C "$build" --num-processes "$jobs" --print-errorlogs
+meson test -C "$build" --num-processes "$jobs" --print-errorlogs || failed_runs+=("meson test -C $build")
 phase_done
 
 san_cc=${TP_SAN_CC:-}
@@ -167,13 +177,51 @@ ninja -C "$asan" -j "$jobs"
 phase_done
 
 phase "Tests, ASan+UBSan build ($asan)"
-meson test -C "$asan" --num-processes "$jobs" --print-errorlogs
+meson test -C "$asan" --num-processes "$jobs" --print-errorlogs || failed_runs+=("meson test -C $asan")
+phase_done
+
+# Fuzzing (fuzz/README.md): every libFuzzer target replays its seeds,
+# reproducers and the hostile corpus, then fuzzes for TP_FUZZ_TIME seconds,
+# one target at a time. Needs clang's libFuzzer (libfuzzer-14-dev).
+fuzz_dir=${TP_FUZZ_DIR:-$build-fuzz}
+fuzz_time=${TP_FUZZ_TIME:-30}
+if echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' |
+	clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1; then
+	phase "Fuzzing: each target for ${fuzz_time}s ($fuzz_dir)"
+	CC=clang setup "$fuzz_dir" -Dfuzzing=true -Dtests=false -Dtools=false \
+		-Dexamples=false -Dbench=false -Ddocs=disabled
+	ninja -C "$fuzz_dir" -j "$jobs"
+	meson test -C "$fuzz_dir" --num-processes "$jobs" --print-errorlogs --suite fuzz
+	FUZZ_TIME=$fuzz_time ninja -C "$fuzz_dir" fuzz
+	phase_done
+else
+	echo "warning: clang cannot build libFuzzer targets here; skipping the fuzzing" >&2
+	fuzz_dir=
+fi
+
+# Concurrency (docs/reliability.md): the threads suite under
+# ThreadSanitizer; only its test program is built.
+tsan=${TP_TSAN_DIR:-$build-tsan}
+phase "ThreadSanitizer: the threads suite ($tsan)"
+CC=clang setup "$tsan" -Db_sanitize=thread -Db_lundef=false -Dtools=false \
+	-Dexamples=false -Dbench=false -Ddocs=disabled
+ninja -C "$tsan" -j "$jobs" tests/test-threads
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	meson test -C "$tsan" --no-rebuild --print-errorlogs threads
 phase_done
 
 phase "API documentation (ninja -C $build docs)"
-ninja -C "$build" docs
-echo "HTML: $build/docs/api/html/index.html"
+if ninja -C "$build" docs; then
+	echo "HTML: $build/docs/api/html/index.html"
+else
+	failed_runs+=("ninja -C $build docs")
+fi
 phase_done
 
 printf '\n==> all done in %ds\n' $((SECONDS - total_start))
-count_results "$build/meson-logs/testlog.json" "$asan/meson-logs/testlog.json"
+count_results "$build/meson-logs/testlog.json" "$asan/meson-logs/testlog.json" \
+	${fuzz_dir:+"$fuzz_dir/meson-logs/testlog.json"} "$tsan/meson-logs/testlog.json"
+if [ ${#failed_runs[@]} -gt 0 ]; then
+	printf 'FAILED: %s\n' "${failed_runs[@]}"
+	exit 1
+fi

@@ -11,7 +11,12 @@ static const struct tp_cli_command commands[] = {
 	{ "catalog", "print the touchpoint catalog (built-in or from a file)", tp_cmd_catalog },
 	{ "classify", "classify NDJSON events into typed touchpoints", tp_cmd_classify },
 	{ "rules", "check rule files; list and show the built-in rule sets", tp_cmd_rules },
+	{ "journeys", "print each customer's journey: sessions, touchpoints, conversions", tp_cmd_journeys },
+	{ "funnel", "measure a funnel: customers per step, drop-off, time between steps", tp_cmd_funnel },
+	{ "matrix", "draw the touchpoint matrix: channels by stages, with conversions", tp_cmd_matrix },
 	{ "attribute", "attribute conversions to channels: first, last, linear, Markov, Shapley...", tp_cmd_attribute },
+	{ "merge", "merge funnel, matrix or path-count states computed on parts of the data", tp_cmd_merge },
+	{ "report", "the whole report: channel groups, phases, funnel, matrix, attribution", tp_cmd_report },
 };
 
 static void

@@ -196,6 +196,16 @@ typedef struct tp_path {
 #define TP_PATH_INIT { sizeof(tp_path), NULL, NULL, 0, NULL, 0, 0.0, 0.0, 0.0 }
 
 /**
+ * Set a path to add to the defaults of #TP_PATH_INIT, for callers that cannot use the
+ * macro (FFI bindings).
+ *
+ * @param[out] out The struct to fill; NULL does nothing.
+ * @since 1.0
+ * Thread-safety: safe to call from any thread.
+ */
+void tp_path_init(tp_path *out);
+
+/**
  * Create an empty path set.
  *
  * @param by What the items are (a label carried into the results; merging
@@ -303,6 +313,16 @@ typedef struct tp_path_table_options {
 /** Initializer for ::tp_path_table_options: defaults, items labelled channels. */
 #define TP_PATH_TABLE_OPTIONS_INIT { sizeof(tp_path_table_options), NULL, NULL, \
 	NULL, NULL, NULL, TP_ATTRIBUTION_BY_CHANNEL }
+
+/**
+ * Set path-table reading options to the defaults of #TP_PATH_TABLE_OPTIONS_INIT, for callers that cannot use the
+ * macro (FFI bindings).
+ *
+ * @param[out] out The struct to fill; NULL does nothing.
+ * @since 1.0
+ * Thread-safety: safe to call from any thread.
+ */
+void tp_path_table_options_init(tp_path_table_options *out);
 
 /**
  * Read a path table (CSV, RFC 4180) into a new path set.
@@ -532,6 +552,16 @@ typedef struct tp_attribution_options {
 /** Initializer for ::tp_attribution_options: the defaults. */
 #define TP_ATTRIBUTION_OPTIONS_INIT { sizeof(tp_attribution_options), NULL, \
 	(int64_t)7 * 24 * 3600 * 1000, 0.4, 0.4, 1, 0 }
+
+/**
+ * Set attribution options to the defaults of #TP_ATTRIBUTION_OPTIONS_INIT, for callers that cannot use the
+ * macro (FFI bindings).
+ *
+ * @param[out] out The struct to fill; NULL does nothing.
+ * @since 1.0
+ * Thread-safety: safe to call from any thread.
+ */
+void tp_attribution_options_init(tp_attribution_options *out);
 
 /**
  * Run a model on a path set.

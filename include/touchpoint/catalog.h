@@ -288,6 +288,18 @@ tp_status tp_catalog_save_file(const tp_catalog *catalog, const char *path,
 int tp_catalog_equal(const tp_catalog *a, const tp_catalog *b);
 
 /**
+ * Take another reference to a catalog, for a caller that holds one it
+ * does not own (from tp_classifier_catalog(), say) and wants to keep it.
+ *
+ * @param catalog The catalog.
+ * @return @p catalog, with one more reference that the caller releases
+ *         with tp_catalog_free(); NULL for NULL.
+ * @since 1.0
+ * Thread-safety: safe from any thread.
+ */
+tp_catalog *tp_catalog_ref(const tp_catalog *catalog);
+
+/**
  * Release the caller's reference to a catalog. The catalog is freed when
  * no compiled object (rule set, classifier) uses it any more.
  *

@@ -89,6 +89,16 @@ typedef enum tp_field {
 } tp_field;
 
 /**
+ * How many fields the loaded library knows: they are numbered 1 to this
+ * value, with no gap.
+ *
+ * @return The highest valid ::tp_field value.
+ * @since 1.0
+ * Thread-safety: safe to call from any thread.
+ */
+int tp_field_count(void);
+
+/**
  * The name of a field, such as "channel_group".
  *
  * @param field A field.

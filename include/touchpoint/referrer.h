@@ -121,11 +121,12 @@ typedef struct tp_referrer_info {
 	const char *term;           /**< The search term in the caller's buffer, NUL-terminated valid UTF-8; NULL when there is none. */
 	size_t term_len;            /**< Bytes of @ref term, NUL excluded. */
 	int term_truncated;         /**< 1 when the term did not fit in the buffer and was cut at a character boundary. */
+	int parent_domain;          /**< 1 when the entry that matched is a parent domain of the host (`google.com` for `mail.google.com`), 0 when it is the host itself (without `www.`). */
 } tp_referrer_info;
 
 /** Initializer for ::tp_referrer_info. */
 #define TP_REFERRER_INFO_INIT { sizeof(tp_referrer_info), 0, \
-	TP_REFERRER_MEDIUM_UNKNOWN, NULL, NULL, 0, 0 }
+	TP_REFERRER_MEDIUM_UNKNOWN, NULL, NULL, 0, 0, 0 }
 
 /**
  * Load the built-in database: Matomo's search engines, social networks and

@@ -42,5 +42,9 @@
 #include <touchpoint/classifier.h>
 #include <touchpoint/reader.h>
 #include <touchpoint/attribution.h>
+#include <touchpoint/state.h>
+#include <touchpoint/journey.h>
+#include <touchpoint/funnel.h>
+#include <touchpoint/matrix.h>
 
 #endif /* TOUCHPOINT_TOUCHPOINT_H */

@@ -232,7 +232,6 @@ resolve_field(struct compiler *c, const char *name, struct tpi_fref *out)
 			out->id = TP_DIMENSION_PHASE;
 			return intern_name(c, "phase", &out->name);
 		case TP_FIELD_CHANNEL_GROUP:
-		case TP_FIELD_RULE:
 			out->kind = TPI_FK_NAMED;
 			return intern_name(c, tp_field_name(f), &out->name);
 		default:
@@ -287,8 +286,9 @@ atom_key(const struct tpi_atom *a, size_t set_index)
 	tpi_buf_printf(&b, "%u|%u|%u|%u|%d|%d|%.17g|%zu", a->op, a->field.kind,
 		       a->field.id, a->field.name, a->case_sensitive,
 		       a->full_match, a->number, set_index);
+	/* Each value with its length, so that no two lists read alike. */
 	for (i = 0; i < a->n_strs; i++) {
-		tpi_buf_putc(&b, '\x1f');
+		tpi_buf_printf(&b, "|%zu:", a->lens[i]);
 		tpi_buf_append(&b, a->strs[i], a->lens[i]);
 	}
 	return tpi_buf_steal(&b, NULL);
@@ -372,7 +372,8 @@ compile_regex(struct compiler *c, struct tpi_atom *a, const cJSON *v)
 	if (!a->re) {
 		PCRE2_UCHAR msg[256];
 
-		if (errcode == PCRE2_ERROR_NOMEMORY) {
+		if (errcode == PCRE2_ERROR_NOMEMORY ||
+		    errcode == PCRE2_ERROR_HEAP_FAILED) {
 			nomem(c);
 			return false;
 		}
@@ -382,7 +383,15 @@ compile_regex(struct compiler *c, struct tpi_atom *a, const cJSON *v)
 		return false;
 	}
 	/* JIT where the platform has it; the interpreter otherwise. */
-	(void)pcre2_jit_compile(a->re, PCRE2_JIT_COMPLETE);
+	{
+		int jrc = pcre2_jit_compile(a->re, PCRE2_JIT_COMPLETE);
+
+		if (jrc == PCRE2_ERROR_NOMEMORY) {
+			nomem(c);
+			return false;
+		}
+		a->jit = jrc == 0;
+	}
 	c->rs->uses_regex = true;
 	/* Keep the pattern text for the dedupe key. */
 	a->strs = tpi_calloc(1, sizeof(char *));
@@ -1009,6 +1018,7 @@ ruleset_destroy(tp_ruleset *rs)
 		tpi_free(g->rules);
 		tpi_free(g->name);
 		tpi_free(g->deps);
+		tpi_free(g->dep_presence_only);
 		for (k = 0; k < g->n_lists; k++)
 			tpi_free(g->lists[k]);
 		tpi_free(g->lists);
@@ -1133,16 +1143,21 @@ node_deps(const tp_ruleset *rs, const struct tpi_node *n, struct tpi_group *g)
 	if (g->n_deps == SIZE_MAX)
 		return;
 	if (n->type == TPI_N_ATOM) {
-		const struct tpi_fref *f = &rs->atoms[n->atom].field;
+		const struct tpi_atom *a = &rs->atoms[n->atom];
+		bool presence = a->op == TPI_OP_EXISTS || a->op == TPI_OP_MISSING;
 
-		for (i = 0; i < g->n_deps; i++)
-			if (same_fref(&g->deps[i], f))
+		for (i = 0; i < g->n_deps; i++) {
+			if (same_fref(&g->deps[i], &a->field)) {
+				g->dep_presence_only[i] &= presence;
 				return;
+			}
+		}
 		if (g->n_deps == TPI_GCACHE_MAX_DEPS) {
 			g->n_deps = SIZE_MAX;
 			return;
 		}
-		g->deps[g->n_deps++] = *f;
+		g->dep_presence_only[g->n_deps] = presence;
+		g->deps[g->n_deps++] = a->field;
 		return;
 	}
 	for (i = 0; i < n->n_kids; i++)
@@ -1292,7 +1307,8 @@ collect_deps(struct compiler *c)
 		struct tpi_group *g = &rs->groups[i];
 
 		g->deps = tpi_calloc(TPI_GCACHE_MAX_DEPS, sizeof(*g->deps));
-		if (!g->deps) {
+		g->dep_presence_only = tpi_calloc(TPI_GCACHE_MAX_DEPS, sizeof(bool));
+		if (!g->deps || !g->dep_presence_only) {
 			nomem(c);
 			return;
 		}

@@ -33,6 +33,11 @@ field_value(const tp_ruleset *rs, const struct tpi_rules_link *link,
 
 	switch (f->kind) {
 	case TPI_FK_DERIVED:
+		if (f->id == TP_FIELD_RULE) {
+			/* the last rule that matched so far */
+			s = ev->rule;
+			break;
+		}
 		*out = ev->derived[f->id];
 		return out->p != NULL;
 	case TPI_FK_CHANNEL:
@@ -69,6 +74,8 @@ field_value(const tp_ruleset *rs, const struct tpi_rules_link *link,
 		out->n = strlen(s);
 		return true;
 	}
+	if (f->kind == TPI_FK_DERIVED)
+		return false;
 	return attr_value(link, ev, f->name, out);
 }
 
@@ -226,6 +233,9 @@ atom_eval(const tp_ruleset *rs, const struct tpi_rules_link *link,
 	case TPI_OP_REGEX:
 		if (!ev->md)
 			return false;
+		if (a->jit)
+			return pcre2_jit_match(a->re, (PCRE2_SPTR)v.p, v.n, 0, 0,
+					       ev->md, NULL) >= 0;
 		return pcre2_match(a->re, (PCRE2_SPTR)v.p, v.n, 0, 0, ev->md,
 				   NULL) >= 0;
 	case TPI_OP_GT:
@@ -344,6 +354,14 @@ group_key(const tp_ruleset *rs, const struct tpi_rules_link *link,
 				return false;
 			key[n++] = (char)0xff;
 			key[n++] = (char)0xff;
+			continue;
+		}
+		if (g->dep_presence_only[i]) {
+			/* exists/missing only: the value does not matter */
+			if (n + 2 > TPI_GCACHE_KEY)
+				return false;
+			key[n++] = 0;
+			key[n++] = 0;
 			continue;
 		}
 		if (v.n >= 0xffff || n + 2 + v.n > TPI_GCACHE_KEY)

@@ -77,6 +77,7 @@ struct tpi_atom {
 	size_t n_strs;
 	const struct tpi_strset *set;   /* in: owned by rs->lists or rs->inline_sets */
 	pcre2_code *re;
+	bool jit;                /* re was JIT-compiled: use pcre2_jit_match */
 };
 
 enum tpi_node_type { TPI_N_TRUE = 1, TPI_N_ATOM, TPI_N_ALL, TPI_N_ANY, TPI_N_NOT };
@@ -115,6 +116,7 @@ struct tpi_group {
 	/* The distinct fields the group's conditions read: its outcome is a
 	 * function of their values, so it can be cached per result. */
 	struct tpi_fref *deps;
+	bool *dep_presence_only;       /* only exists/missing read the field */
 	size_t n_deps;
 	/*
 	 * An index of the rules by the value of one field: most rules of a

@@ -411,6 +411,8 @@ tpi_path_init(struct tpi_path *p)
 	struct tpi_buf b = TPI_BUF_INIT;
 
 	p->buf = b;
+	p->marks = NULL;
+	p->cap = 0;
 	p->depth = 0;
 	tpi_buf_putc(&p->buf, '$');
 }
@@ -419,6 +421,20 @@ void
 tpi_path_fini(struct tpi_path *p)
 {
 	tpi_buf_fini(&p->buf);
+	tpi_free(p->marks);
+	p->marks = NULL;
+	p->cap = 0;
+}
+
+/* Remember where the next step starts; a failure marks the path failed. */
+static void
+mark(struct tpi_path *p)
+{
+	if (!TPI_GROW(p->marks, p->cap, p->depth + 1))
+		p->buf.failed = true;
+	else
+		p->marks[p->depth] = p->buf.len;
+	p->depth++;
 }
 
 static bool
@@ -435,9 +451,7 @@ plain_key(const char *key)
 void
 tpi_path_push_key(struct tpi_path *p, const char *key)
 {
-	if (p->depth < sizeof(p->marks) / sizeof(p->marks[0]))
-		p->marks[p->depth] = p->buf.len;
-	p->depth++;
+	mark(p);
 	if (plain_key(key))
 		tpi_buf_printf(&p->buf, ".%s", key);
 	else
@@ -447,9 +461,7 @@ tpi_path_push_key(struct tpi_path *p, const char *key)
 void
 tpi_path_push_index(struct tpi_path *p, size_t index)
 {
-	if (p->depth < sizeof(p->marks) / sizeof(p->marks[0]))
-		p->marks[p->depth] = p->buf.len;
-	p->depth++;
+	mark(p);
 	tpi_buf_printf(&p->buf, "[%zu]", index);
 }
 
@@ -459,8 +471,7 @@ tpi_path_pop(struct tpi_path *p)
 	if (p->depth == 0)
 		return;
 	p->depth--;
-	if (p->depth < sizeof(p->marks) / sizeof(p->marks[0]) &&
-	    !p->buf.failed) {
+	if (p->depth < p->cap && !p->buf.failed) {
 		p->buf.len = p->marks[p->depth];
 		p->buf.data[p->buf.len] = '\0';
 	}

@@ -47,7 +47,8 @@ void tpi_json_locate_errors(tp_error *err, size_t first, const char *text,
 /* A JSON path under construction: push a member or an index, pop back. */
 struct tpi_path {
 	struct tpi_buf buf;
-	size_t marks[64];
+	size_t *marks;      /* buf.len before each step, grown as needed */
+	size_t cap;
 	size_t depth;
 };
 

@@ -6,6 +6,33 @@
 #include "util/text.h"
 #include "util/url.h"
 
+/* Characters that matter while scanning an authority. */
+enum { C_AUTH_END = 1, C_AUTH_SPECIAL = 2 };
+static const unsigned char char_class[256] = {
+	['/'] = C_AUTH_END | C_AUTH_SPECIAL,
+	['?'] = C_AUTH_END | C_AUTH_SPECIAL,
+	['#'] = C_AUTH_END | C_AUTH_SPECIAL,
+	['@'] = C_AUTH_SPECIAL,
+	[':'] = C_AUTH_SPECIAL,
+};
+
+/* 0x20 for 'A' to 'Z': c | case_bit[c] lowercases ASCII. */
+static const unsigned char case_bit[256] = {
+	['A'] = 32, ['B'] = 32, ['C'] = 32, ['D'] = 32, ['E'] = 32, ['F'] = 32,
+	['G'] = 32, ['H'] = 32, ['I'] = 32, ['J'] = 32, ['K'] = 32, ['L'] = 32,
+	['M'] = 32, ['N'] = 32, ['O'] = 32, ['P'] = 32, ['Q'] = 32, ['R'] = 32,
+	['S'] = 32, ['T'] = 32, ['U'] = 32, ['V'] = 32, ['W'] = 32, ['X'] = 32,
+	['Y'] = 32, ['Z'] = 32,
+};
+
+static inline char
+lower_fast(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return (char)(u | case_bit[u]);
+}
+
 static bool
 is_alpha(char c)
 {
@@ -106,15 +133,23 @@ tpi_url_parse(const char *s, size_t len, struct tpi_url *u)
 	}
 
 	if (authority) {
-		size_t hb, he, at = (size_t)-1, i;
+		size_t hb, he, at = (size_t)-1, colon = (size_t)-1, i;
 
+		/* One pass: the end of the authority, its last '@' and the
+		 * first ':' after that. */
 		for (a_end = pos; a_end < len; a_end++) {
-			char c = s[a_end];
+			unsigned char c = (unsigned char)s[a_end];
 
-			if (c == '/' || c == '?' || c == '#')
+			if (!(char_class[c] & C_AUTH_SPECIAL))
+				continue;
+			if (char_class[c] & C_AUTH_END)
 				break;
-			if (c == '@')
+			if (c == '@') {
 				at = a_end;
+				colon = (size_t)-1;
+			} else if (c == ':' && colon == (size_t)-1) {
+				colon = a_end;
+			}
 		}
 		hb = pos;
 		if (at != (size_t)-1) {
@@ -136,8 +171,7 @@ tpi_url_parse(const char *s, size_t len, struct tpi_url *u)
 				span_set(&u->port, s + i + 1, he - i - 1);
 			}
 		} else {
-			for (i = hb; i < he && s[i] != ':'; i++)
-				;
+			i = colon != (size_t)-1 ? colon : he;
 			span_set(&u->host, s + hb, i - hb);
 			if (i < he)
 				span_set(&u->port, s + i + 1, he - i - 1);
@@ -150,24 +184,19 @@ tpi_url_parse(const char *s, size_t len, struct tpi_url *u)
 		pos = a_end;
 	}
 
-	/* Path, query, fragment. */
+	/* Path, query, fragment: the first '#' ends the query, the first
+	 * '?' before it ends the path. */
 	{
-		size_t p0 = pos;
+		const char *hash = memchr(s + pos, '#', len - pos);
+		size_t end = hash ? (size_t)(hash - s) : len;
+		const char *q = memchr(s + pos, '?', end - pos);
+		size_t pend = q ? (size_t)(q - s) : end;
 
-		while (pos < len && s[pos] != '?' && s[pos] != '#')
-			pos++;
-		span_set(&u->path, s + p0, pos - p0);
-		if (pos < len && s[pos] == '?') {
-			size_t q0 = ++pos;
-
-			while (pos < len && s[pos] != '#')
-				pos++;
-			span_set(&u->query, s + q0, pos - q0);
-		}
-		if (pos < len && s[pos] == '#') {
-			pos++;
-			span_set(&u->fragment, s + pos, len - pos);
-		}
+		span_set(&u->path, s + pos, pend - pos);
+		if (q)
+			span_set(&u->query, q + 1, end - pend - 1);
+		if (hash)
+			span_set(&u->fragment, hash + 1, len - end - 1);
 	}
 	return true;
 bad:
@@ -289,8 +318,34 @@ tpi_url_decode(const char *s, size_t n, unsigned flags, char *dst,
 	size_t i = 0, np = 0, need = 0;
 
 	while (s && i < n) {
-		unsigned char c = next_byte(s, n, &i, flags);
+		unsigned char c;
 
+		/* A run of plain ASCII is copied as it is. */
+		if (np == 0 && !o.full) {
+			size_t j = i;
+
+			while (j < n && (unsigned char)s[j] < 0x80 && s[j] != '%' &&
+			       !(s[j] == '+' && (flags & TPI_DECODE_FORM)))
+				j++;
+			if (j > i) {
+				size_t k = j - i, room = o.cap ? o.cap - 1 - o.w : 0;
+
+				if (k > room) {
+					/* what fits, then nothing more */
+					if (room)
+						memcpy(o.dst + o.w, s + i, room);
+					o.w += room;
+					o.full = true;
+				} else {
+					memcpy(o.dst + o.w, s + i, k);
+					o.w += k;
+				}
+				o.total += k;
+				i = j;
+				continue;
+			}
+		}
+		c = next_byte(s, n, &i, flags);
 		if (!(flags & TPI_DECODE_UTF8)) {
 			put(&o, &c, 1);
 			continue;
@@ -380,7 +435,7 @@ tpi_host_lower(struct tpi_span host, char *dst, size_t cap)
 	if (!dst || host.n >= cap)
 		return (size_t)-1;
 	for (i = 0; i < host.n; i++)
-		dst[i] = tpi_lower(host.p[i]);
+		dst[i] = lower_fast(host.p[i]);
 	dst[host.n] = '\0';
 	return host.n;
 }
@@ -388,7 +443,9 @@ tpi_host_lower(struct tpi_span host, char *dst, size_t cap)
 struct tpi_span
 tpi_host_strip_www(struct tpi_span host)
 {
-	if (host.p && host.n > 4 && tpi_memcaseeq(host.p, 4, "www.", 4)) {
+	if (host.p && host.n > 4 && lower_fast(host.p[0]) == 'w' &&
+	    lower_fast(host.p[1]) == 'w' && lower_fast(host.p[2]) == 'w' &&
+	    host.p[3] == '.') {
 		host.p += 4;
 		host.n -= 4;
 	}
@@ -411,13 +468,21 @@ tpi_host_labels(struct tpi_span host)
 bool
 tpi_host_parent(struct tpi_span *host)
 {
-	const char *dot;
+	const char *dot, *rest;
+	size_t n;
 
-	if (tpi_host_labels(*host) <= 2)
+	if (!host->p || host->n == 0)
 		return false;
 	dot = memchr(host->p, '.', host->n);
-	host->n -= (size_t)(dot + 1 - host->p);
-	host->p = dot + 1;
+	if (!dot)
+		return false;
+	rest = dot + 1;
+	n = host->n - (size_t)(rest - host->p);
+	/* more than two labels: the rest has a dot of its own */
+	if (!memchr(rest, '.', n))
+		return false;
+	host->p = rest;
+	host->n = n;
 	return true;
 }
 

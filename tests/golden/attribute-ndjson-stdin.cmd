@@ -1,0 +1,3 @@
+# Events on standard input.
+args: attribute --model first - 
+stdin: inputs/journeys.ndjson

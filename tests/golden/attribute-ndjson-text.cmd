@@ -1,0 +1,2 @@
+# The same, side by side as text.
+args: attribute --format text inputs/journeys.ndjson

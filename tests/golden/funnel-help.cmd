@@ -1,0 +1,2 @@
+# The help of the funnel command.
+args: funnel --help

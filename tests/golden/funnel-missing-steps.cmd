@@ -1,0 +1,2 @@
+# Neither --steps nor --funnel: exit 2.
+args: funnel inputs/journeys.ndjson

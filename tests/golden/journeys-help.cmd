@@ -1,0 +1,2 @@
+# The help of the journeys command.
+args: journeys --help

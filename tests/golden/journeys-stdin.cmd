@@ -1,0 +1,3 @@
+# Events on standard input (-).
+args: journeys -
+stdin: inputs/journeys-part2.ndjson

@@ -1,0 +1,2 @@
+# The help of the matrix command.
+args: matrix --help

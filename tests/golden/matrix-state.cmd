@@ -1,0 +1,2 @@
+# The mergeable state, JSON form.
+args: matrix --format state inputs/journeys.ndjson

@@ -1,0 +1,2 @@
+# The same as grids and a table of cells.
+args: matrix --format text inputs/journeys.ndjson

@@ -1,0 +1,2 @@
+# The help of the merge command.
+args: merge --help

@@ -1,0 +1,2 @@
+# The help of the report command.
+args: report --help

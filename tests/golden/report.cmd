@@ -1,0 +1,2 @@
+# The whole report on the fixture, as text.
+args: report inputs/journeys.ndjson
