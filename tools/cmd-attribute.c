@@ -10,9 +10,7 @@
  * journey store and its paths to conversion, journey-paths.h) — then run
  * each model and print (attribution-output.h).
  */
-#include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 

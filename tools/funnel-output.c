@@ -186,6 +186,7 @@ static void
 table_text(FILE *out, const tp_funnel_state *st, size_t group)
 {
 	size_t n = tp_funnel_state_step_count(st), s, k;
+	tp_funnel_count count = TP_FUNNEL_COUNT_CUSTOMERS;
 	int w = 4;
 	char num[32];
 
@@ -196,9 +197,11 @@ table_text(FILE *out, const tp_funnel_state *st, size_t group)
 		if (sw > w)
 			w = sw;
 	}
+	tp_funnel_state_settings(st, NULL, NULL, &count);
 	fputs("  ", out);
 	tp_fmt_pad(out, "STEP", w);
-	fprintf(out, "  %10s  %9s  %10s  %8s  %8s  %8s  %s\n", "CUSTOMERS",
+	fprintf(out, "  %10s  %9s  %10s  %8s  %8s  %8s  %s\n",
+		count == TP_FUNNEL_COUNT_ATTEMPTS ? "ATTEMPTS" : "CUSTOMERS",
 		"FROM PREV", "FROM FIRST", "DROPPED", "MEDIAN", "P90",
 		"DROPPED WENT TO");
 	for (s = 0; s < n; s++) {

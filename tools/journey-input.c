@@ -113,10 +113,74 @@ tp_cli_input_catalog(struct tp_cli_input *in)
 	return tp_classifier_catalog(in->pipeline.classifier);
 }
 
+/* The classifier derives fields that are no raw attribute of the event
+ * (url_path, referrer_host, term...). tp_touch_from_result() hands the
+ * store the raw attributes only, so when the store keeps such a field
+ * (a funnel step url_path=/checkout, a matrix --rows referrer_medium) the
+ * touch gets it as an attribute, ahead of the raw ones. */
+#define MAX_DERIVED 64
+
 struct feed {
 	tp_journey_store *store;
 	tp_error *err;
+	tp_field derived[MAX_DERIVED];
+	size_t n_derived;
+	tp_attr *attrs;               /* derived + raw attributes of a touch */
+	size_t cap;
 };
+
+/* The classifier fields the store keeps as attributes. */
+static tp_status
+find_derived(struct feed *f, const tp_catalog *catalog)
+{
+	tp_journey_store *plain = NULL;
+	tp_status st = tp_journey_store_new(catalog, NULL, &plain, NULL);
+	int k;
+
+	if (st)
+		return st;
+	for (k = 1; k <= tp_field_count() && f->n_derived < MAX_DERIVED; k++) {
+		const char *name = tp_field_name((tp_field)k);
+
+		if (name && tp_journey_store_find_field(plain, name) < 0 &&
+		    tp_journey_store_find_field(f->store, name) >= 0)
+			f->derived[f->n_derived++] = (tp_field)k;
+	}
+	tp_journey_store_free(plain);
+	return TP_OK;
+}
+
+static int
+add_derived(struct feed *f, const tp_result *r, tp_touch *t)
+{
+	size_t need = f->n_derived + t->n_attrs, n = 0, k;
+
+	if (need > f->cap) {
+		tp_attr *a = realloc(f->attrs, need * sizeof(*a));
+
+		if (!a)
+			return -1;
+		f->attrs = a;
+		f->cap = need;
+	}
+	for (k = 0; k < f->n_derived; k++) {
+		size_t len = 0;
+		const char *v = tp_result_field(r, f->derived[k], &len);
+
+		if (!v || !len)
+			continue;
+		f->attrs[n].key = tp_field_name(f->derived[k]);
+		f->attrs[n].key_len = strlen(f->attrs[n].key);
+		f->attrs[n].value = v;
+		f->attrs[n].value_len = len;
+		n++;
+	}
+	if (t->n_attrs)
+		memcpy(f->attrs + n, t->attrs, t->n_attrs * sizeof(*t->attrs));
+	t->attrs = f->attrs;
+	t->n_attrs = n + t->n_attrs;
+	return 0;
+}
 
 /* Why a classified event cannot join a journey, for the rejects. */
 static void
@@ -154,7 +218,7 @@ add_event(const struct tp_pipeline_event *ev, void *userdata)
 		why(ev->result, st, ev->reason, ev->reason_size);
 		return 1;
 	}
-	if (st)
+	if (st || (f->n_derived && add_derived(f, ev->result, &t)))
 		return -1;
 	tp_error_clear(f->err);
 	st = tp_journey_store_add(f->store, &t, f->err);
@@ -173,13 +237,14 @@ int
 tp_cli_input_read(struct tp_cli_input *in, tp_journey_store **out)
 {
 	const char *cmd = in->pipeline.cmd;
-	struct feed f = { NULL, NULL };
+	struct feed f;
 	const tp_catalog *catalog;
 	tp_status st;
 	size_t k;
 	int rc;
 
 	*out = NULL;
+	memset(&f, 0, sizeof(f));
 	catalog = tp_cli_input_catalog(in);
 	if (!catalog)
 		return TP_EXIT_USAGE;
@@ -203,6 +268,10 @@ tp_cli_input_read(struct tp_cli_input *in, tp_journey_store **out)
 	}
 	if (in->prepare && (rc = in->prepare(f.store, in->userdata)) != 0)
 		goto out;
+	if (find_derived(&f, catalog)) {
+		rc = tp_cli_usage_error(cmd, "out of memory");
+		goto out;
+	}
 	memset(&in->stats, 0, sizeof(in->stats));
 	rc = tp_pipeline_run(&in->pipeline, add_event, &f, &in->stats);
 	if (rc != TP_EXIT_OK && rc != TP_EXIT_REJECTED)
@@ -218,5 +287,6 @@ tp_cli_input_read(struct tp_cli_input *in, tp_journey_store **out)
 out:
 	tp_journey_store_free(f.store);
 	tp_error_free(f.err);
+	free(f.attrs);
 	return rc;
 }

@@ -38,7 +38,7 @@ tp_status tp_cli_paths_from_journeys(const tp_journey_store *store,
 				     struct tp_cli_paths_stats *stats,
 				     tp_error *err);
 
-/* The note for paths left out ("" when none): a line for stderr. */
+/* A note on stderr about the paths left out (nothing when none). */
 void tp_cli_paths_note(const char *cmd, tp_attribution_by by,
 		       const struct tp_cli_paths_stats *stats);
 

@@ -1,4 +1,5 @@
-# Custom steps (a bare word is an event name) with a 1-day window:
-# dee's second attempt (paid_search, then purchase 6 min later) counts;
-# ana's purchase is 23h15m after her paid_search, within the window.
+# Custom steps (a bare word is an event name) with a 1-day window: ana's
+# purchase comes 23h15m after her paid_search and dee's 6 min after hers,
+# both within the window; ben's comes 2 days after his social post, too
+# late. 5 customers, 2 reach the purchase.
 args: funnel --steps stage=discovery,purchase --window 1d --format text inputs/journeys.ndjson
