@@ -18,6 +18,11 @@
         (fuzz/crashes/TARGET/) and each hostile input for its reader
         (tests/hostile/...), without mutation: the meson test
         fuzz-replay-TARGET.
+
+    fuzz/fuzz.py --build BUILD --replay-known-bugs TARGET
+        Run TARGET strictly on the reproducers of reported, unfixed bugs
+        (fuzz/crashes/TARGET/known-bugs/): the meson test
+        fuzz-known-bugs-TARGET, expected to fail until they are fixed.
 """
 import argparse
 import glob
@@ -185,6 +190,37 @@ def fuzz(source, build, target, seconds, extra):
     return ok
 
 
+def replay_known_bugs(source, build, target):
+    """Replay fuzz/crashes/TARGET/known-bugs/ strictly (FUZZ_STRICT=1).
+
+    Exit 1 while every reproducer still fails (the meson test
+    fuzz-known-bugs-TARGET is expected to fail), 0 as soon as one passes:
+    the bug is fixed, so move its file up to fuzz/crashes/TARGET/.
+    """
+    exe = exe_of(build, target)
+    files = sorted(glob.glob(os.path.join(source, "fuzz", "crashes", target,
+                                          "known-bugs", "*")))
+    files = [f for f in files if os.path.isfile(f)]
+    if not files:
+        print(f"{target}: no known bugs")
+        return 77
+    env = dict(os.environ, FUZZ_STRICT="1")
+    fixed = []
+    for f in files:
+        r = subprocess.run([exe, "-runs=1", f], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           errors="replace", env=env)
+        state = "still fails" if r.returncode != 0 else "FIXED"
+        print(f"{target}: {os.path.relpath(f, source)}: {state}")
+        if r.returncode == 0:
+            fixed.append(f)
+    if fixed:
+        print("move the fixed reproducers to fuzz/crashes/" + target +
+              "/ and update docs/reliability.md")
+        return 0
+    return 1
+
+
 def replay(source, build, target):
     exe = exe_of(build, target)
     files = replay_files(source, build, target)
@@ -219,6 +255,7 @@ def main():
     ap.add_argument("--time", type=int,
                     default=int(os.environ.get("FUZZ_TIME", "30")))
     ap.add_argument("--replay", metavar="TARGET")
+    ap.add_argument("--replay-known-bugs", metavar="TARGET")
     ap.add_argument("targets", nargs="*")
     ap.add_argument("--libfuzzer-arg", action="append", default=[],
                     help="passed on to libFuzzer (repeatable)")
@@ -226,6 +263,8 @@ def main():
     build = os.path.abspath(a.build)
     if a.replay:
         return replay(a.source, build, a.replay)
+    if a.replay_known_bugs:
+        return replay_known_bugs(a.source, build, a.replay_known_bugs)
     names = a.targets or targets_of(build)
     if not names:
         sys.exit("fuzz.py: no fuzz targets in " + build)
