@@ -43,6 +43,7 @@ lookup(const tp_refdb *db, const char *url, size_t len)
 		FUZZ_CHECK(info.term_len < sizeof(term));
 		FUZZ_CHECK(info.term[info.term_len] == '\0');
 		FUZZ_CHECK(fuzz_utf8_valid(info.term, info.term_len));
+		FUZZ_CHECK(strlen(info.term) == info.term_len);
 	}
 }
 

@@ -2,9 +2,9 @@
 /*
  * Fuzz the internal URL helpers (lib/util/url.c): parsing, query
  * iteration, decoding and the host helpers. Properties: every view lies
- * inside the input; decoding with TPI_DECODE_UTF8 gives valid UTF-8; a
- * decode into a small buffer is a prefix of the full decode; the walk
- * to the parent domains ends.
+ * inside the input; decoding with TPI_DECODE_UTF8 gives valid UTF-8
+ * without NUL bytes; a decode into a small buffer is a prefix of the full
+ * decode; the walk to the parent domains ends.
  */
 #include <string.h>
 #include "fuzz-common.h"
@@ -29,8 +29,10 @@ decode(struct tpi_span s, unsigned flags)
 	total = tpi_url_decode(s.p, s.n, flags, full, sizeof(full), &w);
 	FUZZ_CHECK(total == w);
 	FUZZ_CHECK(full[w] == '\0');
-	if (flags & TPI_DECODE_UTF8)
+	if (flags & TPI_DECODE_UTF8) {
 		FUZZ_CHECK(fuzz_utf8_valid(full, w));
+		FUZZ_CHECK(!memchr(full, '\0', w));
+	}
 	total2 = tpi_url_decode(s.p, s.n, flags, part, sizeof(part), &w2);
 	FUZZ_CHECK(total2 == total);
 	FUZZ_CHECK(w2 < sizeof(part) && w2 <= w);

@@ -666,33 +666,68 @@ jw_raw(struct jw *w, const char *s, size_t n)
 	w->len += n;
 }
 
+/* s as a JSON string, escaped. */
 static void
 jw_str(struct jw *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, start = 0;
+	char *o, *o0;
+	size_t i = 0;
 
-	jw_raw(w, "\"", 1);
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		char esc[7];
+	if (w->len >= w->size || w->size - w->len < 6 * n + 3) {
+		/* too little room for the worst case: piece by piece */
+		size_t start = 0;
 
-		if (ch >= 0x20 && ch != '"' && ch != '\\')
-			continue;
-		jw_raw(w, s + start, i - start);
-		esc[0] = '\\';
-		if (ch == '"' || ch == '\\') {
-			esc[1] = (char)ch;
-			jw_raw(w, esc, 2);
-		} else {
-			esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
-			esc[4] = hex[ch >> 4]; esc[5] = hex[ch & 15];
-			jw_raw(w, esc, 6);
+		jw_raw(w, "\"", 1);
+		for (i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)s[i];
+			char esc[7];
+
+			if (ch >= 0x20 && ch != '"' && ch != '\\')
+				continue;
+			jw_raw(w, s + start, i - start);
+			esc[0] = '\\';
+			if (ch == '"' || ch == '\\') {
+				esc[1] = (char)ch;
+				jw_raw(w, esc, 2);
+			} else {
+				esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
+				esc[4] = hex[ch >> 4]; esc[5] = hex[ch & 15];
+				jw_raw(w, esc, 6);
+			}
+			start = i + 1;
 		}
-		start = i + 1;
+		jw_raw(w, s + start, n - start);
+		jw_raw(w, "\"", 1);
+		return;
 	}
-	jw_raw(w, s + start, n - start);
-	jw_raw(w, "\"", 1);
+	o = o0 = w->buf + w->len;
+	*o++ = '"';
+	while (i < n) {
+		unsigned char ch;
+
+		if (i + 8 <= n && !tpi_json_special8(s + i)) {
+			memcpy(o, s + i, 8);
+			o += 8;
+			i += 8;
+			continue;
+		}
+		ch = (unsigned char)s[i++];
+		if (ch >= 0x20 && ch != '"' && ch != '\\') {
+			*o++ = (char)ch;
+		} else if (ch == '"' || ch == '\\') {
+			*o++ = '\\';
+			*o++ = (char)ch;
+		} else {
+			memcpy(o, "\\u00", 4);
+			o[4] = hex[ch >> 4];
+			o[5] = hex[ch & 15];
+			o += 6;
+		}
+	}
+	*o++ = '"';
+	*o = '\0';
+	w->len += (size_t)(o - o0);
 }
 
 static void
@@ -701,8 +736,10 @@ jw_key(struct jw *w, const char *key)
 	if (!w->first)
 		jw_raw(w, ",", 1);
 	w->first = false;
-	jw_str(w, key, strlen(key));
-	jw_raw(w, ":", 1);
+	/* the keys are this file's own ASCII names: nothing to escape */
+	jw_raw(w, "\"", 1);
+	jw_raw(w, key, strlen(key));
+	jw_raw(w, "\":", 2);
 }
 
 static void

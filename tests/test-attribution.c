@@ -1240,6 +1240,66 @@ START_TEST(csv_errors)
 }
 END_TEST
 
+/* A NUL byte in a path is refused where it is: an item "B\0x" would print
+ * as "B" while counting apart from "B". */
+START_TEST(csv_nul_byte)
+{
+	static const struct {
+		const char *csv;
+		size_t len;
+		tp_status code;
+		unsigned long line, column;
+		const char *words;
+	} cases[] = {
+#define NUL_CASE(s, code, l, c, w) { s, sizeof(s) - 1, code, l, c, w }
+		NUL_CASE("path,conversions,nulls,value\nA > B\0x,2,1,10\n",
+			 TP_ESYNTAX, 2, 6, "NUL byte"),
+		NUL_CASE("path,conversions,nulls,value\nA,1,0,0\n\0,1,0,0\n",
+			 TP_ESYNTAX, 3, 1, "NUL byte"),
+		NUL_CASE("path,conversions,nulls,value\n\"A >\nB\0\",1,0,0\n",
+			 TP_ESYNTAX, 3, 2, "NUL byte"),
+		NUL_CASE("path,conversions,nulls,value\n\"\"\"A\"\" > B\0\",1,0,0\n",
+			 TP_ESYNTAX, 2, 11, "NUL byte"),
+		NUL_CASE("path,conversions,nulls,value\nA,1\0,0,0\n",
+			 TP_ESCHEMA, 2, 3, "not a number"),
+#undef NUL_CASE
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tp_error *e = tp_error_new();
+		tp_paths *p = NULL;
+		tp_status st = tp_paths_load_csv_string(cases[i].csv, cases[i].len,
+							"nul.csv", NULL, &p, e);
+
+		ck_assert_msg(st == cases[i].code, "case %zu: %s", i,
+			      tp_strerror(st));
+		ck_assert_ptr_null(p);
+		ck_assert_uint_eq(tp_error_count(e), 1);
+		ck_assert_str_eq(tp_error_source(e, 0), "nul.csv");
+		ck_assert_msg(tp_error_line(e, 0) == cases[i].line &&
+			      tp_error_column(e, 0) == cases[i].column,
+			      "case %zu: %lu:%lu, expected %lu:%lu", i,
+			      tp_error_line(e, 0), tp_error_column(e, 0),
+			      cases[i].line, cases[i].column);
+		ck_assert_msg(strstr(tp_error_message(e, 0), cases[i].words),
+			      "case %zu: %s", i, tp_error_message(e, 0));
+		tp_error_free(e);
+	}
+	/* A NUL in a column the reader does not use changes nothing. */
+	{
+		static const char csv[] = "path,conversions,note\nA > B,2,x\0y\n";
+		tp_paths *p = NULL;
+
+		ck_assert_int_eq(tp_paths_load_csv_string(csv, sizeof(csv) - 1,
+							  NULL, NULL, &p, NULL),
+				 TP_OK);
+		ck_assert_ptr_nonnull(p);
+		tp_paths_free(p);
+	}
+}
+END_TEST
+
 START_TEST(csv_every_fault)
 {
 	const char *csv = "path,conversions,nulls,value\n"
@@ -1506,6 +1566,7 @@ tp_test_suite(void)
 	tc = tcase_create("input");
 	tcase_add_test(tc, add_validation);
 	tcase_add_test(tc, csv_errors);
+	tcase_add_test(tc, csv_nul_byte);
 	tcase_add_test(tc, csv_every_fault);
 	tcase_add_test(tc, csv_formats);
 	tcase_add_test(tc, csv_file);

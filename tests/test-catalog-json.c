@@ -534,7 +534,20 @@ static const struct load_case load_cases[] = {
 	  "{\n"
 	  "  \"channels\": [],\n"
 	  "}",
-	  TP_ESYNTAX, 3, 1, NULL, "JSON syntax error" },
+	  TP_ESYNTAX, 3, 1, NULL, "unexpected character '}', expected a member name" },
+	/* strict JSON: what cJSON alone let through or placed vaguely */
+	{ "nul escape",
+	  "{\"channels\": [{\"id\": \"a\\u0000b\"}]}",
+	  TP_ESYNTAX, 1, 24, NULL, "\\u0000 in a string is not supported" },
+	{ "raw control character",
+	  "{\"channels\": [{\"id\": \"a\tb\"}]}",
+	  TP_ESYNTAX, 1, 24, NULL, "raw control character U+0009" },
+	{ "truncated",
+	  "{\n  \"channels\": [{\"id\": \"web\"",
+	  TP_ESYNTAX, 2, 28, NULL, "unexpected end of JSON text" },
+	{ "leading zero",
+	  "{\"channels\": [], \"x\": 007}",
+	  TP_ESYNTAX, 1, 23, NULL, "invalid number: leading zero" },
 	{ "utf8",
 	  "{\"channels\": [{\"id\": \"caf\xc3""\"}]}",
 	  TP_EUTF8, 1, 26, NULL, "invalid UTF-8" },

@@ -389,6 +389,18 @@ START_TEST(terms)
 	/* bad escapes are kept, invalid UTF-8 is replaced */
 	expect(db, "http://e.com/?q=100%+%zz", SEARCH, "E", "100% %zz");
 	expect(db, "http://e.com/?q=caf%E9", SEARCH, "E", "caf\xef\xbf\xbd");
+	/* a NUL byte is replaced the same way (the term is a whole C
+	 * string: expect() checks term_len == strlen(term)); NULs and white
+	 * space alone are blank */
+	expect(db, "http://e.com/?q=%00nul", SEARCH, "E", "\xef\xbf\xbdnul");
+	expect(db, "http://e.com/?q=a%00%00+b", SEARCH, "E",
+	       "a\xef\xbf\xbd\xef\xbf\xbd b");
+	expect(db, "http://e.com/?q=%00+%00&p=x", SEARCH, "E", "x");
+	expect(db, "http://r.com/find/%00x", SEARCH, "R", "\xef\xbf\xbdx");
+	ck_assert_int_eq(tp_refdb_lookup(db, "http://e.com/?q=a\0b", 20, small,
+					 sizeof(small), &r), TP_OK);
+	ck_assert_str_eq(r.term, "a\xef\xbf\xbd" "b");
+	ck_assert_uint_eq(r.term_len, 5);
 	/* regular expression first, then the query */
 	expect(db, "http://r.com/find/some%20thing?q=other", SEARCH, "R", "some thing");
 	expect(db, "http://r.com/find/?q=other", SEARCH, "R", "other");
@@ -637,7 +649,7 @@ expect_fault(const char *text, tp_status st, const char *path,
 START_TEST(load_faults)
 {
 	expect_fault("{\n \"search\": {\n  \"X\": {\"domains\": [\"a.com\",]}\n }\n}",
-		     TP_ESYNTAX, NULL, 3, 29, "syntax");
+		     TP_ESYNTAX, NULL, 3, 29, "unexpected character ']', expected a value");
 	expect_fault("{\"search\": \xff}", TP_EUTF8, NULL, 1, 12, "UTF-8");
 	expect_fault("[]", TP_ESCHEMA, "$", 1, 1, "object of media");
 	expect_fault("{\n  \"bogus\": {}\n}", TP_ESCHEMA, "$.bogus", 2, 12, "unknown medium");

@@ -1425,12 +1425,14 @@ START_TEST(fault_bad_json)
 	tp_error *err = compile_fails(text, TP_ESYNTAX);
 
 	ck_assert_uint_eq(tp_error_count(err), 1);
-	fault_is(err, 0, TP_ESYNTAX, text, "}\n]", NULL, "JSON syntax error near '}'");
+	fault_is(err, 0, TP_ESYNTAX, text, "}\n]", NULL,
+		 "unexpected character '}', expected a value");
 	tp_error_free(err);
 
 	text = "{\"groups\": [\n  {\"name\": \"g\" \"rules\": []}\n]}";
 	err = compile_fails(text, TP_ESYNTAX);
-	fault_is(err, 0, TP_ESYNTAX, text, "\"rules\"", NULL, "JSON syntax error near '\"'");
+	fault_is(err, 0, TP_ESYNTAX, text, "\"rules\"", NULL,
+		 "unexpected character '\"', expected ',' or '}'");
 	tp_error_free(err);
 
 	text = "{\"groups\": []}\n x";
@@ -1860,6 +1862,127 @@ END_TEST
 
 /* ---- allocation failures ---- */
 
+/*
+ * The candidate index of a group (rules/index.c) must never change which
+ * rule matches: the same conditions in a group that cannot be indexed
+ * (each wrapped in `any` with a `not` that is always false) give the same
+ * first match for every event of a grid over all the trigger kinds (eq,
+ * in, prefix, suffix, host, presence, and the rules every event must
+ * try: not, ne, missing, no condition).
+ */
+static const char *const index_conds[] = {
+	"{\"field\": \"event\", \"eq\": \"purchase\"}",
+	"{\"all\": [{\"field\": \"url_path\", \"prefix\": [\"/cart\", \"/basket\"]},"
+	" {\"field\": \"event\", \"in\": [\"page_view\", \"add_to_cart\"]}]}",
+	"{\"field\": \"url_path\", \"suffix\": \".PDF\"}",
+	"{\"field\": \"referrer_host\", \"host\": \"google.com\"}",
+	"{\"field\": \"campaign\", \"contains\": \"sale\"}",
+	"{\"field\": \"url_path\", \"prefix\": \"/Checkout\", \"case_sensitive\": true}",
+	"{\"field\": \"url_path\", \"regex\": \"^/check\"}",
+	/* regex prefixes: a group of alternatives, a caseless K that also
+	 * matches the Kelvin sign, an optional letter, a top-level | */
+	"{\"field\": \"url_path\", \"regex\": \"^/(bag|kart)(/|$)\"}",
+	"{\"field\": \"url_path\", \"regex\": \"^/Ba?sket\"}",
+	"{\"field\": \"url_path\", \"regex\": \"^/zzz|p/\"}",
+	"{\"field\": \"url_path\", \"regex\": \"(?:m)^/p\", \"match\": \"full\"}",
+	"{\"any\": [{\"field\": \"url_host\", \"host\": \"m.shop.example\"},"
+	" {\"all\": [{\"field\": \"campaign\", \"missing\": true}, {\"field\": \"event\", \"eq\": \"email_open\"}]}]}",
+	"{\"field\": \"medium\", \"ne\": \"organic\"}",
+	"{\"not\": {\"field\": \"event\", \"eq\": \"page_view\"}}",
+	"{\"field\": \"source\", \"exists\": true}",
+	NULL,   /* no condition: a fallback */
+};
+
+static char *
+index_rules(bool linear)
+{
+	static const char never[] =
+		"{\"not\": {\"any\": [{\"field\": \"zz\", \"exists\": true},"
+		" {\"field\": \"zz\", \"missing\": true}]}}";
+	size_t i, n = sizeof(index_conds) / sizeof(index_conds[0]), len = 0;
+	char *json = malloc(16384);
+
+	ck_assert_ptr_nonnull(json);
+	len += (size_t)sprintf(json + len, "{\"groups\": [{\"name\": \"g\", \"rules\": [");
+	/* rules that never match first: groups under TPI_INDEX_MIN_RULES (40)
+	 * rules are not indexed */
+	for (i = 0; i < 40; i++)
+		len += (size_t)sprintf(json + len, "{\"name\": \"pad%zu\", \"when\": "
+				       "{\"field\": \"event\", \"eq\": \"none-%zu\"}, "
+				       "\"set\": {\"label_r\": \"pad\"}},", i, i);
+	for (i = 0; i < n; i++) {
+		len += (size_t)sprintf(json + len, "%s{\"name\": \"r%zu\"", i ? "," : "", i);
+		if (index_conds[i] && linear)
+			len += (size_t)sprintf(json + len, ", \"when\": {\"any\": [%s, %s]}",
+					       index_conds[i], never);
+		else if (index_conds[i])
+			len += (size_t)sprintf(json + len, ", \"when\": %s", index_conds[i]);
+		len += (size_t)sprintf(json + len, ", \"set\": {\"label_r\": \"r%zu\"}}", i);
+	}
+	sprintf(json + len, "]}]}");
+	return json;
+}
+
+START_TEST(index_keeps_first_match)
+{
+	static const char *const events[] = { "page_view", "purchase", "PURCHASE",
+					      "email_open", "add_to_cart", NULL };
+	static const char *const urls[] = { "https://shop.example/cart/x",
+		"https://SHOP.example/Checkout", "https://shop.example/checkout",
+		"https://m.shop.example/p/a.pdf", "https://shop.example/BASKET",
+		"https://shop.example/\xe2\x84\xaa" "art/1", "https://shop.example/bsket",
+		"https://shop.example/bag", "https://shop.example/shop/deals", NULL };
+	static const char *const refs[] = { "https://www.google.com/search?q=a",
+		"https://maps.google.com/", "https://news.example.org/", NULL };
+	static const char *const camps[] = { "Spring-SALE", "winback", NULL };
+	char *ix_json = index_rules(false), *lin_json = index_rules(true);
+	tp_classifier *lin = NULL;
+	tp_result *lres = NULL;
+	tp_ruleset *rs;
+	size_t e, u, f, c, checked = 0;
+
+	use(ix_json);
+	ck_assert_int_eq(tp_classifier_new(catalog, &lin, NULL), TP_OK);
+	rs = compile(lin_json);
+	ck_assert_int_eq(tp_classifier_add_rules(lin, rs), TP_OK);
+	tp_ruleset_free(rs);
+	ck_assert_int_eq(tp_result_new(&lres), TP_OK);
+	for (e = 0; e < 6; e++)
+		for (u = 0; u < 10; u++)
+			for (f = 0; f < 4; f++)
+				for (c = 0; c < 3; c++) {
+					tp_attr a[4];
+					size_t n = 0;
+					const char *want, *got;
+					size_t wl = 0, gl = 0;
+
+#define ATTR(k, v) do { if (v) { a[n].key = k; a[n].key_len = strlen(k); \
+	a[n].value = v; a[n].value_len = strlen(v); n++; } } while (0)
+					ATTR("event", events[e]);
+					ATTR("url", urls[u]);
+					ATTR("referrer", refs[f]);
+					ATTR("utm_campaign", camps[c]);
+#undef ATTR
+					ck_assert_int_eq(tp_classify(cls, a, n, res), TP_OK);
+					ck_assert_int_eq(tp_classify(lin, a, n, lres), TP_OK);
+					got = tp_result_get(res, "label_r", &gl);
+					want = tp_result_get(lres, "label_r", &wl);
+					ck_assert_ptr_nonnull(got);
+					ck_assert_ptr_nonnull(want);
+					ck_assert_msg(gl == wl && memcmp(got, want, gl) == 0,
+						      "event %zu url %zu referrer %zu campaign %zu: "
+						      "indexed %.*s, in order %.*s", e, u, f, c,
+						      (int)gl, got, (int)wl, want);
+					checked++;
+				}
+	ck_assert_uint_eq(checked, 720);
+	tp_result_free(lres);
+	tp_classifier_free(lin);
+	free(ix_json);
+	free(lin_json);
+}
+END_TEST
+
 static const char alloc_rules[] =
 	"{\"name\": \"alloc\",\n"
 	" \"lists\": {\"engines\": [\"google\", \"bing\", \"duckduckgo\"],\n"
@@ -2255,6 +2378,7 @@ tp_test_suite(void)
 
 	tc = tcase_create("faults");
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, index_keeps_first_match);
 	tcase_add_test(tc, fault_bad_json);
 	tcase_add_test(tc, fault_unknown_member);
 	tcase_add_test(tc, fault_wrong_type);

@@ -344,6 +344,27 @@ START_TEST(decoding_utf8)
 	ck_assert_str_eq(dec("%C3%A9", f, 2, &total, &w), "");
 	ck_assert_uint_eq(w, 0);
 	ck_assert_str_eq(dec("ab%C3%A9cd", f, 4, &total, &w), "ab");
+	/* a NUL byte, escaped or raw, becomes U+FFFD: the result is a whole
+	 * C string */
+	ck_assert_str_eq(dec("%00nul", f, 64, &total, &w), "\xef\xbf\xbdnul");
+	ck_assert_uint_eq(w, 6);
+	ck_assert_uint_eq(total, 6);
+	ck_assert_str_eq(dec("%C3%00", f, 64, &total, &w),
+			 "\xef\xbf\xbd\xef\xbf\xbd");
+	ck_assert_str_eq(dec("a%00", f, 3, &total, &w), "a");
+	ck_assert_uint_eq(total, 4);
+	{
+		char buf[16];
+
+		ck_assert_uint_eq(tpi_url_decode("a\0b", 3, f, buf, sizeof(buf),
+						 &w), 5);
+		ck_assert_uint_eq(w, 5);
+		ck_assert_str_eq(buf, "a\xef\xbf\xbd" "b");
+		/* without TPI_DECODE_UTF8 it stays a byte */
+		ck_assert_uint_eq(tpi_url_decode("a\0b", 3, 0, buf, sizeof(buf),
+						 &w), 3);
+		ck_assert_int_eq(memcmp(buf, "a\0b", 4), 0);
+	}
 }
 END_TEST
 

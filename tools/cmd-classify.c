@@ -58,12 +58,15 @@ emit(const struct tp_pipeline_event *ev, void *userdata)
 	if (need < 0)
 		return -1;
 	if ((size_t)need >= s->cap) {
-		char *b = realloc(s->buf, (size_t)need + 1);
+		/* room to spare: the writer escapes in one pass when it has
+		 * space for the worst case */
+		size_t cap = (size_t)need * 8 + 64;
+		char *b = realloc(s->buf, cap);
 
 		if (!b)
 			return -1;
 		s->buf = b;
-		s->cap = (size_t)need + 1;
+		s->cap = cap;
 		tp_result_json(ev->result, s->buf, s->cap);
 	}
 	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' ||

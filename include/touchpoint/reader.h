@@ -10,14 +10,20 @@
  * into ::tp_attr views (event.h) that tp_classify() takes: nested members
  * get dotted names (`{"context": {"campaign": {"source": "x"}}}` gives
  * `context.campaign.source`), array elements their index
- * (`items.0.sku`), `true`/`false` their text, and numbers their value
- * written back as text (integers exactly up to 2^53; give larger ids as
- * strings). `null` members are left out. When a name appears twice, both
+ * (`items.0.sku`), `true`/`false` their text, and numbers their text as
+ * written (`59.90`, `1e3`: exact, so ids of any length survive).
+ * `null` members are left out. When a name appears twice, both
  * are kept and the first counts for classification.
  *
- * A line is refused with a located fault when it is not valid UTF-8, not
- * JSON, not an object, longer than the reader's limit, or nested deeper
- * than 64 levels; nothing is classified from a refused line.
+ * A line is refused with a located fault (the byte column where the fault
+ * is; for a line cut short, the column just past its end) when it is not
+ * valid UTF-8, not strict JSON (RFC 8259: no raw control characters in
+ * strings, no leading zeros or `+` in numbers, no trailing commas), holds
+ * a NUL byte or a `\u0000` escape (which a C string would cut), is not an
+ * object, is longer than the reader's limit (column: the first byte past
+ * it), or is nested deeper than 64 levels; nothing is classified from a
+ * refused line. A UTF-8 byte-order mark at the start of the line is
+ * skipped.
  *
  * Thread-safety: a reader belongs to one thread at a time; use one per
  * thread. The views stay valid until the next parse with the same reader.

@@ -118,7 +118,7 @@ typedef struct tp_referrer_info {
 	int known;                  /**< 1 when the database has the referrer, else 0. */
 	tp_referrer_medium medium;  /**< The medium; unknown when not known. */
 	const char *source;         /**< The source's name ("Google"), owned by the database; NULL when not known. */
-	const char *term;           /**< The search term in the caller's buffer, NUL-terminated valid UTF-8; NULL when there is none. */
+	const char *term;           /**< The search term in the caller's buffer, NUL-terminated valid UTF-8 (invalid sequences and NUL bytes become U+FFFD, so strlen(term) == term_len); NULL when there is none. */
 	size_t term_len;            /**< Bytes of @ref term, NUL excluded. */
 	int term_truncated;         /**< 1 when the term did not fit in the buffer and was cut at a character boundary. */
 	int parent_domain;          /**< 1 when the entry that matched is a parent domain of the host (`google.com` for `mail.google.com`), 0 when it is the host itself (without `www.`). */

@@ -412,6 +412,16 @@ do_row(struct reader *r, const struct columns *c, const char *sep,
 		fault(r, TP_EUTF8, l, col, "the path is not valid UTF-8");
 		return TP_OK;
 	}
+	end = memchr(s, '\0', fp->len);
+	if (end) {
+		unsigned long l, col;
+
+		/* An item would print as its text before the NUL while
+		 * counting apart from it. */
+		locate(r, fp, (size_t)(end - s), &l, &col);
+		fault(r, TP_ESYNTAX, l, col, "the path holds a NUL byte");
+		return TP_OK;
+	}
 	ids->n = 0;
 	end = s + fp->len;
 	{

@@ -1019,14 +1019,7 @@ ruleset_destroy(tp_ruleset *rs)
 		tpi_free(g->name);
 		tpi_free(g->deps);
 		tpi_free(g->dep_presence_only);
-		for (k = 0; k < g->n_lists; k++)
-			tpi_free(g->lists[k]);
-		tpi_free(g->lists);
-		for (k = 0; k < g->n_index_keys; k++)
-			tpi_free(g->index_keys[k]);
-		tpi_free(g->index_keys);
-		tpi_strmap_fini(&g->index);
-		tpi_free(g->other);
+		tpi_group_index_free(g->index);
 	}
 	tpi_free(rs->groups);
 	for (i = 0; i < rs->n_atoms; i++) {
@@ -1080,11 +1073,7 @@ ruleset_memory(const tp_ruleset *rs)
 
 		m += strlen(g->name) + 1 + g->n_rules * sizeof(struct tpi_rule);
 		m += TPI_GCACHE_MAX_DEPS * sizeof(struct tpi_fref);
-		m += strmap_memory(&g->index) + (g->other ? (g->other[0] + 1) * 4 : 0);
-		for (k = 0; k < g->n_lists; k++)
-			m += (g->lists[k][0] + 1) * 4 + sizeof(uint32_t *);
-		for (k = 0; k < g->n_index_keys; k++)
-			m += strlen(g->index_keys[k]) + 1 + sizeof(char *);
+		m += tpi_group_index_memory(g->index);
 		for (k = 0; k < g->n_rules; k++) {
 			const struct tpi_rule *r = &g->rules[k];
 			size_t l;
@@ -1164,139 +1153,6 @@ node_deps(const tp_ruleset *rs, const struct tpi_node *n, struct tpi_group *g)
 		node_deps(rs, &n->kids[i], g);
 }
 
-/* The `eq`/`in` atom on field f that a rule requires, or NULL. */
-static const struct tpi_atom *
-required_atom(const tp_ruleset *rs, const struct tpi_node *n,
-	      const struct tpi_fref *f)
-{
-	const struct tpi_atom *a;
-	size_t i;
-
-	if (n->type == TPI_N_ATOM) {
-		a = &rs->atoms[n->atom];
-		if ((a->op == TPI_OP_EQ || a->op == TPI_OP_IN) &&
-		    !a->case_sensitive && (!f || same_fref(&a->field, f)))
-			return a;
-		return NULL;
-	}
-	if (n->type == TPI_N_ALL)
-		for (i = 0; i < n->n_kids; i++)
-			if ((a = required_atom(rs, &n->kids[i], f)))
-				return a;
-	return NULL;
-}
-
-static uint32_t *
-rule_list_add(uint32_t *list, uint32_t rule)
-{
-	uint32_t n = list ? list[0] : 0;
-	uint32_t *l = tpi_reallocarray(list, n + 2, sizeof(uint32_t));
-
-	if (!l)
-		return NULL;
-	l[0] = n + 1;
-	l[n + 1] = rule;
-	return l;
-}
-
-/* Build g's value index when at least 8 rules require a value of one
- * field. Returns false only when memory is exhausted. */
-static bool
-build_index(tp_ruleset *rs, struct tpi_group *g)
-{
-	struct tpi_fref best;
-	size_t i, k, best_count = 0;
-
-	memset(&best, 0, sizeof(best));
-	/* The field that most rules require. */
-	for (i = 0; i < g->n_rules; i++) {
-		const struct tpi_atom *a = required_atom(rs, &g->rules[i].when, NULL);
-		size_t count = 0;
-
-		if (!a)
-			continue;
-		for (k = 0; k < g->n_rules; k++)
-			if (required_atom(rs, &g->rules[k].when, &a->field))
-				count++;
-		if (count > best_count) {
-			best_count = count;
-			best = a->field;
-		}
-	}
-	if (best_count < 8)
-		return true;
-	g->index_field = best;
-	g->other = tpi_calloc(1, sizeof(uint32_t));
-	if (!g->other)
-		return false;
-	for (i = 0; i < g->n_rules; i++) {
-		const struct tpi_atom *a = required_atom(rs, &g->rules[i].when, &best);
-		size_t nv = a ? (a->op == TPI_OP_IN ? a->set->n : a->n_strs) : 0;
-		uint32_t *l;
-
-		if (!a) {
-			/* A wildcard: a candidate for every value. */
-			for (k = 0; k < g->n_lists; k++) {
-				if (!(l = rule_list_add(g->lists[k], (uint32_t)i)))
-					return false;
-				g->lists[k] = l;
-			}
-			if (!(l = rule_list_add(g->other, (uint32_t)i)))
-				return false;
-			g->other = l;
-			continue;
-		}
-		for (k = 0; k < nv; k++) {
-			const char *v = a->op == TPI_OP_IN ? a->set->items[k] : a->strs[k];
-			size_t len = strlen(v);
-			uint32_t list;
-
-			if (!tpi_strmap_get(&g->index, v, len, &list)) {
-				char *key = tpi_strndup(v, len);
-				char **keys;
-
-				/* A new value starts as a copy of `other`: the
-				 * wildcards before it. */
-				list = (uint32_t)g->n_lists;
-				keys = tpi_reallocarray(g->index_keys, g->n_index_keys + 1,
-							sizeof(char *));
-				l = tpi_reallocarray(NULL, g->other[0] + 1, sizeof(uint32_t));
-				if (keys)
-					g->index_keys = keys;
-				if (!key || !keys || !l) {
-					tpi_free(key);
-					tpi_free(l);
-					return false;
-				}
-				g->index_keys[g->n_index_keys++] = key;
-				memcpy(l, g->other, (g->other[0] + 1) * sizeof(uint32_t));
-				{
-					uint32_t **lists = tpi_reallocarray(g->lists, g->n_lists + 1,
-									    sizeof(*lists));
-
-					if (!lists) {
-						tpi_free(l);
-						return false;
-					}
-					g->lists = lists;
-				}
-				g->lists[g->n_lists++] = l;
-				if (!tpi_strmap_put(&g->index, key, len, list, NULL))
-					return false;
-			}
-			/* A rule listing one value twice is added once. */
-			l = g->lists[list];
-			if (l[0] && l[l[0]] == (uint32_t)i)
-				continue;
-			if (!(l = rule_list_add(l, (uint32_t)i)))
-				return false;
-			g->lists[list] = l;
-		}
-	}
-	g->indexed = true;
-	return true;
-}
-
 static void
 collect_deps(struct compiler *c)
 {
@@ -1314,7 +1170,7 @@ collect_deps(struct compiler *c)
 		}
 		for (k = 0; k < g->n_rules; k++)
 			node_deps(rs, &g->rules[k].when, g);
-		if (!build_index(rs, g)) {
+		if (!tpi_group_index_build(rs, g)) {
 			nomem(c);
 			return;
 		}

@@ -375,30 +375,81 @@ group_key(const tp_ruleset *rs, const struct tpi_rules_link *link,
 	return true;
 }
 
-/* The candidate list of an indexed group for the event's value. */
-static const uint32_t *
-candidates(const tp_ruleset *rs, const struct tpi_rules_link *link,
-	   const struct tpi_eval *ev, const struct tpi_group *grp)
+/* The bitset number of the lowercased key equal to p[0..n) in any case. */
+static inline bool
+probe(const struct tpi_strmap *m, const char *p, size_t n, uint32_t *out)
 {
-	const struct tpi_strmap *m = &grp->index;
-	struct tpi_str v = { NULL, 0 };
-	uint32_t h;
-	size_t j;
+	uint32_t h = tpi_hash_lower(p, n);
+	size_t j = h & m->mask;
 
-	if (!field_value(rs, link, ev, &grp->index_field, &v) || !v.n ||
-	    !m->slots)
-		return grp->other;
-	h = tpi_hash_lower(v.p, v.n);
-	j = h & m->mask;
 	while (m->slots[j].key) {
 		const struct tpi_strmap_slot *s = &m->slots[j];
 
-		if (s->hash == h && s->len == v.n &&
-		    tpi_memcaseeq(s->key, v.n, v.p, v.n))
-			return grp->lists[s->value];
+		if (s->hash == h && s->len == n && tpi_memcaseeq(s->key, n, p, n)) {
+			*out = s->value;
+			return true;
+		}
 		j = (j + 1) & m->mask;
 	}
-	return grp->other;
+	return false;
+}
+
+static inline void
+or_bits(uint64_t *dst, const struct tpi_group_index *ix, uint32_t b)
+{
+	const uint64_t *src = ix->bits + (size_t)b * 2 * ix->n_words;
+	size_t w;
+
+	for (w = 0; w < 2 * ix->n_words; w++)
+		dst[w] |= src[w];
+}
+
+/* The rules of an indexed group that can match the event: in each half,
+ * the union of `always` and the event's triggers (rules-private.h). */
+static void
+candidates(const tp_ruleset *rs, const struct tpi_rules_link *link,
+	   const struct tpi_eval *ev, const struct tpi_group_index *ix,
+	   uint64_t *cand)
+{
+	size_t f, k;
+	uint32_t b;
+
+	memcpy(cand, ix->bits, 2 * ix->n_words * sizeof(uint64_t));
+	for (f = 0; f < ix->n_fields; f++) {
+		const struct tpi_trigger_field *tf = &ix->fields[f];
+		struct tpi_str v = { NULL, 0 };
+
+		if (!field_value(rs, link, ev, &tf->field, &v) || !v.n)
+			continue;
+		if (tf->present != UINT32_MAX)
+			or_bits(cand, ix, tf->present);
+		if (tf->non_ascii != UINT32_MAX && !tpi_ascii(v.p, v.n))
+			or_bits(cand, ix, tf->non_ascii);
+		if (tf->eq.count && probe(&tf->eq, v.p, v.n, &b))
+			or_bits(cand, ix, b);
+		for (k = 0; k < tf->n_prefix_lens && tf->prefix_lens[k] <= v.n; k++)
+			if (probe(&tf->prefix, v.p, tf->prefix_lens[k], &b))
+				or_bits(cand, ix, b);
+		for (k = 0; k < tf->n_suffix_lens && tf->suffix_lens[k] <= v.n; k++)
+			if (probe(&tf->suffix, v.p + v.n - tf->suffix_lens[k],
+				  tf->suffix_lens[k], &b))
+				or_bits(cand, ix, b);
+		if (tf->host.count) {
+			/* the host, then each parent domain */
+			const char *p = v.p, *end = v.p + v.n;
+
+			for (;;) {
+				const char *dot;
+
+				if (probe(&tf->host, p, (size_t)(end - p), &b))
+					or_bits(cand, ix, b);
+				dot = memchr(p, '.', (size_t)(end - p));
+				if (!dot)
+					break;
+				p = dot + 1;
+			}
+		}
+	}
 }
 
 static int32_t
@@ -407,12 +458,23 @@ group_eval(const tp_ruleset *rs, const struct tpi_rules_link *link,
 {
 	size_t k;
 
-	if (grp->indexed) {
-		const uint32_t *l = candidates(rs, link, ev, grp);
+	if (grp->index) {
+		uint64_t cand[2 * (TPI_INDEX_MAX_RULES / 64)];
+		const struct tpi_group_index *ix = grp->index;
+		size_t w;
 
-		for (k = 1; k <= l[0]; k++)
-			if (node_eval(rs, link, ev, &grp->rules[l[k]].when))
-				return (int32_t)l[k];
+		candidates(rs, link, ev, ix, cand);
+		for (w = 0; w < ix->n_words; w++) {
+			/* both conditions hold */
+			uint64_t bits = cand[w] & cand[ix->n_words + w];
+
+			while (bits) {
+				k = w * 64 + (size_t)__builtin_ctzll(bits);
+				bits &= bits - 1;
+				if (node_eval(rs, link, ev, &grp->rules[k].when))
+					return (int32_t)k;
+			}
+		}
 		return -1;
 	}
 	for (k = 0; k < grp->n_rules; k++)

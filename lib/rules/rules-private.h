@@ -109,6 +109,56 @@ struct tpi_rule {
 	struct tpi_outputs set;
 };
 
+/*
+ * A group's candidate index (rules/index.c). Each rule gets a necessary
+ * condition in terms of "triggers" on the values of a few fields: the
+ * field equals one of some values (from eq/in), starts or ends with one
+ * of some strings (prefix/suffix, and the literal start of an anchored
+ * regex such as `^/(cart|bag)/`), is one of some domains or their
+ * subdomains (host), or is merely present (any other positive operator).
+ * Caseless regular expressions fold a few non-ASCII characters onto ASCII
+ * letters, so their prefixes also hold for any value with a non-ASCII
+ * byte (`non_ascii`).
+ * A rule for which no such condition can be derived (a `not`, `ne`,
+ * `missing`, a `true` rule) is a candidate for every event.
+ *
+ * A rule has two such conditions, both necessary: for an `all`, the two
+ * narrowest of its members' conditions; otherwise its one condition and
+ * `always`. Every distinct trigger maps to a bitset in two halves, the
+ * rules for which it satisfies the first condition and those for which it
+ * satisfies the second. For an event, each half is the union of its
+ * triggers' halves and of `always`; the rules in both halves are all that
+ * can match, and the group evaluates just those, in rule order (first
+ * match wins is kept).
+ */
+#define TPI_INDEX_MIN_RULES 40     /* smaller groups are scanned in order */
+#define TPI_INDEX_MAX_RULES 4096   /* and so are larger ones */
+
+struct tpi_trigger_field {
+	struct tpi_fref field;
+	uint32_t present;              /* bitset number, UINT32_MAX = none */
+	uint32_t non_ascii;            /* for a value with a byte >= 0x80 */
+	struct tpi_strmap eq;          /* lowercased value -> bitset number */
+	struct tpi_strmap prefix;      /* lowercased prefix -> bitset number */
+	struct tpi_strmap suffix;
+	struct tpi_strmap host;        /* lowercased domain -> bitset number */
+	uint32_t *prefix_lens;         /* distinct prefix lengths, ascending */
+	size_t n_prefix_lens;
+	uint32_t *suffix_lens;
+	size_t n_suffix_lens;
+};
+
+struct tpi_group_index {
+	size_t n_words;                /* 64-bit words a bitset */
+	uint64_t *bits;                /* n_bitsets * 2 halves * n_words words;
+					  bitset 0 = always */
+	size_t n_bitsets, cap_bits;
+	struct tpi_trigger_field *fields;
+	size_t n_fields;
+	char **keys;                   /* the maps' keys, owned */
+	size_t n_keys, cap_keys;
+};
+
 struct tpi_group {
 	char *name;
 	struct tpi_rule *rules;
@@ -118,22 +168,8 @@ struct tpi_group {
 	struct tpi_fref *deps;
 	bool *dep_presence_only;       /* only exists/missing read the field */
 	size_t n_deps;
-	/*
-	 * An index of the rules by the value of one field: most rules of a
-	 * large group require `FIELD eq/in VALUES` (an atom at the top of
-	 * their condition, or directly under its `all`). For a value v the
-	 * rules that can match are those requiring v and those with no
-	 * requirement on the field, in rule order: `index` maps lowercased v
-	 * to one of `lists`; `other` is the list for any other value or none.
-	 */
-	bool indexed;
-	struct tpi_fref index_field;
-	struct tpi_strmap index;       /* value -> list number */
-	char **index_keys;
-	size_t n_index_keys;
-	uint32_t **lists;              /* each: count, then rule numbers */
-	size_t n_lists;
-	uint32_t *other;
+	/* The candidate index (rules/index.c); absent when not indexed. */
+	struct tpi_group_index *index;
 };
 
 /*
@@ -199,6 +235,12 @@ struct tpi_rules_link {
 	const uint16_t *attr_slot;     /* rs name -> attribute slot, 0xffff = none */
 	size_t group_base;             /* this rule set's first group in the cache */
 };
+
+/* Build, free and measure a group's candidate index (rules/index.c).
+ * Build returns false only when memory is exhausted. */
+bool tpi_group_index_build(const tp_ruleset *rs, struct tpi_group *g);
+void tpi_group_index_free(struct tpi_group_index *ix);
+size_t tpi_group_index_memory(const struct tpi_group_index *ix);
 
 /* Number of groups of a rule set (for the classifier's cache layout). */
 static inline size_t

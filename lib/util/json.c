@@ -5,6 +5,7 @@
 
 #include "util/error.h"
 #include "util/json.h"
+#include "util/jsonscan.h"
 #include "util/mem.h"
 #include "util/text.h"
 
@@ -97,6 +98,23 @@ tpi_json_parse(const char *text, size_t len, const char *source,
 		tpi_text_position(text, len, bad, &line, &col);
 		return tpi_error(err, TP_ESYNTAX, source, line, col, NULL,
 				 "NUL byte in JSON text");
+	}
+	/*
+	 * The strict scanner first: exact positions and messages, and the
+	 * faults cJSON lets through (raw control characters, \u0000, numbers
+	 * outside the grammar) refused. cJSON then builds the tree.
+	 */
+	{
+		struct tpi_jscan_fault fault;
+		size_t bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+
+		st = tpi_jscan((char *)text + bom, len - bom, TPI_JSON_MAX_DEPTH,
+			       false, NULL, NULL, &fault);
+		if (st) {
+			tpi_text_position(text, len, bom + fault.offset, &line, &col);
+			return tpi_error(err, st, source, line, col, NULL, "%s",
+					 fault.message);
+		}
 	}
 	tpi_oom_reset();
 	root = cJSON_ParseWithLengthOpts(text, len, &end, false);

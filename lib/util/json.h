@@ -16,11 +16,15 @@
 #include "touchpoint/error.h"
 #include "util/buf.h"
 
+/* The deepest nesting a document may have (the top value is level 0). */
+#define TPI_JSON_MAX_DEPTH 512
+
 /*
- * Parse a whole document: valid UTF-8, one JSON value, nothing but white
- * space after it, no duplicate member names. Faults are reported with
- * line and column. Returns TP_OK, TP_EUTF8, TP_ESYNTAX, TP_ESCHEMA
- * (duplicate member), TP_ENOMEM.
+ * Parse a whole document: valid UTF-8, one strict JSON value (RFC 8259;
+ * no \u0000 escape), nothing but white space after it, nesting at most
+ * TPI_JSON_MAX_DEPTH deep, no duplicate member names. Faults are reported
+ * with line and column. Returns TP_OK, TP_EUTF8, TP_ESYNTAX, TP_ERANGE
+ * (too deep), TP_ESCHEMA (duplicate member), TP_ENOMEM.
  */
 tp_status tpi_json_parse(const char *text, size_t len, const char *source,
 			 cJSON **out, tp_error *err);

@@ -54,10 +54,21 @@ tpi_utf8_check(const char *str, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		unsigned char c = s[i];
+		unsigned char c;
 		size_t n;
 		uint32_t cp, min;
+		uint64_t w;
 
+		/* ASCII eight bytes at a time */
+		while (i + 8 <= len) {
+			memcpy(&w, s + i, 8);
+			if (w & UINT64_C(0x8080808080808080))
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
+		c = s[i];
 		if (c < 0x80) {
 			i++;
 			continue;

@@ -5,11 +5,57 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 static inline char
 tpi_lower(char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+}
+
+/* Whether one of the 8 bytes at p is '"', '\\' or below 0x20: a byte that
+ * a JSON string cannot hold as it is. */
+static inline bool
+tpi_json_special8(const char *p)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	uint64_t w, q, b;
+
+	memcpy(&w, p, 8);
+	q = w ^ (ones * '"');
+	b = w ^ (ones * '\\');
+	return ((((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) &
+		UINT64_C(0x8080808080808080)) != 0;
+}
+
+/* The value of a hexadecimal digit, -1 for another character. */
+static inline int
+tpi_hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Whether all n bytes at p are ASCII (below 0x80). */
+static inline bool
+tpi_ascii(const char *p, size_t n)
+{
+	uint64_t w, acc = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= (unsigned char)p[i];
+	return (acc & UINT64_C(0x8080808080808080)) == 0;
 }
 
 /* ASCII case-insensitive equality of two NUL-terminated strings. */

@@ -253,18 +253,6 @@ tpi_query_get(struct tpi_span query, const char *name, size_t name_len)
 
 /* ---- decoding ---- */
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Next decoded byte of s[*i..n); advances *i. */
 static unsigned char
 next_byte(const char *s, size_t n, size_t *i, unsigned flags)
@@ -272,7 +260,7 @@ next_byte(const char *s, size_t n, size_t *i, unsigned flags)
 	char c = s[*i];
 
 	if (c == '%' && n - *i >= 3) {
-		int h = hexval(s[*i + 1]), l = hexval(s[*i + 2]);
+		int h = tpi_hex_value(s[*i + 1]), l = tpi_hex_value(s[*i + 2]);
 
 		if (h >= 0 && l >= 0) {
 			*i += 3;
@@ -325,7 +313,8 @@ tpi_url_decode(const char *s, size_t n, unsigned flags, char *dst,
 			size_t j = i;
 
 			while (j < n && (unsigned char)s[j] < 0x80 && s[j] != '%' &&
-			       !(s[j] == '+' && (flags & TPI_DECODE_FORM)))
+			       !(s[j] == '+' && (flags & TPI_DECODE_FORM)) &&
+			       !(s[j] == '\0' && (flags & TPI_DECODE_UTF8)))
 				j++;
 			if (j > i) {
 				size_t k = j - i, room = o.cap ? o.cap - 1 - o.w : 0;
@@ -352,6 +341,11 @@ tpi_url_decode(const char *s, size_t n, unsigned flags, char *dst,
 		}
 again:
 		if (np == 0) {
+			if (c == 0) {
+				/* Text for C: a NUL would end it early. */
+				put(&o, replacement, 3);
+				continue;
+			}
 			if (c < 0x80) {
 				put(&o, &c, 1);
 				continue;

@@ -12,8 +12,9 @@
  * unclosed IPv6 literal.
  *
  * Values are decoded into a caller buffer: percent escapes, and `+` as a
- * space for form fields, optionally with invalid UTF-8 replaced by U+FFFD
- * so that the result is always valid UTF-8.
+ * space for form fields, optionally with invalid UTF-8 and NUL bytes
+ * replaced by U+FFFD so that the result is always valid UTF-8 that a C
+ * string holds whole.
  *
  * Host helpers compare ASCII case-insensitively: strip a leading `www.`,
  * walk the parent domains down to two labels, test whether a host is a
@@ -86,7 +87,7 @@ struct tpi_span tpi_query_get(struct tpi_span query, const char *name,
 /* Decoding flags. */
 enum {
 	TPI_DECODE_FORM = 1u << 0,  /* '+' is a space (form fields) */
-	TPI_DECODE_UTF8 = 1u << 1   /* replace invalid UTF-8 with U+FFFD */
+	TPI_DECODE_UTF8 = 1u << 1   /* replace invalid UTF-8 and NUL with U+FFFD */
 };
 
 /*
