@@ -1078,6 +1078,273 @@ build_and_count(tp_catalog *c, char **state, size_t *len)
 	return st;
 }
 
+/* A touch of customer c at time t (minutes), event e, source src. */
+static tp_touch
+touch_of(const char *c, int64_t t, const char *e, const char *src)
+{
+	tp_touch x = TP_TOUCH_INIT;
+
+	x.customer_id = c;
+	x.customer_id_len = strlen(c);
+	x.timestamp_ms = t * MIN;
+	x.event = e;
+	x.event_len = e ? strlen(e) : 0;
+	x.source = src;
+	x.source_len = src ? strlen(src) : 0;
+	return x;
+}
+
+/* Two stores hold the same journeys: customers, events and sessions. */
+static void
+assert_same_store(const tp_journey_store *a, const tp_journey_store *b)
+{
+	size_t i, n = tp_journey_store_event_count(a);
+
+	ck_assert_uint_eq(tp_journey_store_customer_count(a),
+			  tp_journey_store_customer_count(b));
+	ck_assert_uint_eq(n, tp_journey_store_event_count(b));
+	for (i = 0; i < tp_journey_store_customer_count(a); i++)
+		ck_assert_str_eq(tp_journey_store_customer_id(a, i),
+				 tp_journey_store_customer_id(b, i));
+	for (i = 0; i < n; i++) {
+		tp_journey_event x = TP_JOURNEY_EVENT_INIT, y = TP_JOURNEY_EVENT_INIT;
+
+		ck_assert_int_eq(tp_journey_store_event(a, i, &x), TP_OK);
+		ck_assert_int_eq(tp_journey_store_event(b, i, &y), TP_OK);
+		ck_assert_uint_eq(x.customer, y.customer);
+		ck_assert_int_eq(x.timestamp_ms, y.timestamp_ms);
+		ck_assert_str_eq(x.event ? x.event : "-", y.event ? y.event : "-");
+		ck_assert_str_eq(x.source ? x.source : "-", y.source ? y.source : "-");
+		ck_assert_uint_eq(x.session, y.session);
+		ck_assert_int_eq(x.is_conversion, y.is_conversion);
+	}
+}
+
+START_TEST(customers_before_finishing)
+{
+	/* The customers are numbered in order of first appearance whether
+	 * they are asked for while events are added or only once the store
+	 * is finished; events added after a question join the right
+	 * journeys, the last customer's included. */
+	tp_catalog *c = small_catalog();
+	tp_journey_store *asked, *plain;
+	tp_touch t[8];
+	size_t i, k;
+
+	t[0] = touch_of("zoe", 50, "view", "google");
+	t[1] = touch_of("adam", 10, "view", NULL);
+	t[2] = touch_of("adam", 20, "open", NULL);
+	t[3] = touch_of("zoe", 5, "purchase", "google");
+	t[4] = touch_of("mia", 7, "view", "bing");
+	t[5] = touch_of("adam", 30, "purchase", NULL);
+	t[6] = touch_of("bo", 1, "view", NULL);
+	t[7] = touch_of("zoe", 60, "view", "google");
+	ck_assert_int_eq(tp_journey_store_new(c, NULL, &asked, NULL), TP_OK);
+	ck_assert_int_eq(tp_journey_store_new(c, NULL, &plain, NULL), TP_OK);
+	for (i = 0; i < 8; i++)
+		ck_assert_int_eq(tp_journey_store_add(plain, &t[i], NULL), TP_OK);
+
+	ck_assert_uint_eq(tp_journey_store_customer_count(asked), 0);
+	ck_assert_int_eq(tp_journey_store_find_customer(asked, "zoe"), TP_ENOTFOUND);
+	ck_assert_int_eq(tp_journey_store_add_batch(asked, t, 3, NULL, NULL), TP_OK);
+	ck_assert_uint_eq(tp_journey_store_customer_count(asked), 2);
+	ck_assert_str_eq(tp_journey_store_customer_id(asked, 0), "zoe");
+	ck_assert_str_eq(tp_journey_store_customer_id(asked, 1), "adam");
+	ck_assert_ptr_null(tp_journey_store_customer_id(asked, 2));
+	ck_assert_int_eq(tp_journey_store_find_customer(asked, "adam"), 1);
+	ck_assert_int_eq(tp_journey_store_find_customer(asked, "mia"), TP_ENOTFOUND);
+	/* adam again (the open run), then newcomers and zoe. */
+	ck_assert_int_eq(tp_journey_store_add_batch(asked, t + 3, 2, NULL, NULL),
+			 TP_OK);
+	ck_assert_int_eq(tp_journey_store_find_customer(asked, "mia"), 2);
+	ck_assert_uint_eq(tp_journey_store_customer_count(asked), 3);
+	for (k = 5; k < 8; k++)
+		ck_assert_int_eq(tp_journey_store_add(asked, &t[k], NULL), TP_OK);
+	ck_assert_int_eq(tp_journey_store_finish(asked), TP_OK);
+	ck_assert_int_eq(tp_journey_store_finish(plain), TP_OK);
+	ck_assert_uint_eq(tp_journey_store_customer_count(asked), 4);
+	ck_assert_str_eq(tp_journey_store_customer_id(asked, 3), "bo");
+	ck_assert_int_eq(tp_journey_store_find_customer(asked, "bo"), 3);
+	assert_same_store(asked, plain);
+	tp_journey_store_free(asked);
+	tp_journey_store_free(plain);
+	tp_catalog_free(c);
+}
+END_TEST
+
+START_TEST(many_strings_and_kinds)
+{
+	/* Thousands of distinct event names, sources and customers, short
+	 * and long, each repeated, some first seen twice in one batch: every
+	 * event reads back its own strings, and equal strings share an id. */
+	enum { N = 6000 };
+	tp_catalog *c = small_catalog();
+	tp_journey_store *batched, *single;
+	tp_touch *t = calloc(N, sizeof(*t));
+	char (*ev)[40] = calloc(N, sizeof(*ev));
+	char (*src)[40] = calloc(N, sizeof(*src));
+	char (*cust)[40] = calloc(N, sizeof(*cust));
+	size_t i, n;
+
+	ck_assert_ptr_nonnull(t);
+	for (i = 0; i < N; i++) {
+		size_t k = (i * 7919) % 2500;
+
+		/* 1 to 30 bytes: every length class of the string caches. */
+		snprintf(ev[i], sizeof(ev[i]), "%.*s%zu", (int)(k % 28),
+			 "ev_abcdefghijklmnopqrstuvwxyz", k);
+		snprintf(src[i], sizeof(src[i]), "%zu%.*s", k % 97, (int)(k % 19),
+			 "src.example.com/abcdefg");
+		snprintf(cust[i], sizeof(cust[i]),
+			 (i * 31) % 1700 % 3 ? "c%zu" : "customer-%zu-long-id",
+			 (i * 31) % 1700);
+		/* The first ones come in pairs: the second of a pair is
+		 * checked before the first adds its strings. */
+		if (i < 40) {
+			snprintf(ev[i], sizeof(ev[i]), "pair_%zu", i / 2);
+			snprintf(src[i], sizeof(src[i]), "pair_source_%zu", i / 2);
+		}
+		t[i] = touch_of(cust[i], (int64_t)(i % 500), ev[i], src[i]);
+		t[i].touchpoint = (int32_t)(k % 5) - 1;
+	}
+	ck_assert_int_eq(tp_journey_store_new(c, NULL, &batched, NULL), TP_OK);
+	ck_assert_int_eq(tp_journey_store_new(c, NULL, &single, NULL), TP_OK);
+	ck_assert_int_eq(tp_journey_store_add_batch(batched, t, N, NULL, NULL), TP_OK);
+	for (i = 0; i < N; i++)
+		ck_assert_int_eq(tp_journey_store_add(single, &t[i], NULL), TP_OK);
+	ck_assert_int_eq(tp_journey_store_finish(batched), TP_OK);
+	ck_assert_int_eq(tp_journey_store_finish(single), TP_OK);
+	assert_same_store(batched, single);
+	n = tp_journey_store_customer_count(batched);
+	ck_assert_uint_eq(n, 1700);
+	for (i = 0; i < n; i++) {
+		const char *id = tp_journey_store_customer_id(batched, i);
+		size_t first, count, j;
+
+		ck_assert_int_eq(tp_journey_store_find_customer(batched, id), (int64_t)i);
+		ck_assert_int_eq(tp_journey_store_journey(batched, i, &first, &count),
+				 TP_OK);
+		for (j = first; j < first + count; j++) {
+			tp_journey_event e = TP_JOURNEY_EVENT_INIT;
+
+			ck_assert_int_eq(tp_journey_store_event(batched, j, &e), TP_OK);
+			ck_assert_uint_eq(e.customer, i);
+		}
+	}
+	/* Each event's strings, by input position: a customer's events keep
+	 * their input order at equal times; here find them by content. */
+	for (i = 0; i < N; i++) {
+		size_t j, first, count;
+		int found = 0;
+		int64_t who = tp_journey_store_find_customer(batched, cust[i]);
+
+		ck_assert_int_ge(who, 0);
+		ck_assert_int_eq(tp_journey_store_journey(batched, (size_t)who, &first,
+							  &count), TP_OK);
+		for (j = first; j < first + count && !found; j++) {
+			tp_journey_event e = TP_JOURNEY_EVENT_INIT;
+
+			ck_assert_int_eq(tp_journey_store_event(batched, j, &e), TP_OK);
+			found = e.timestamp_ms == t[i].timestamp_ms &&
+				strcmp(e.event, ev[i]) == 0 &&
+				strcmp(e.source, src[i]) == 0;
+			if (found) {
+				ck_assert_str_eq(tp_journey_store_string(batched, e.event_id),
+						 ev[i]);
+				ck_assert_str_eq(tp_journey_store_string(batched, e.source_id),
+						 src[i]);
+			}
+		}
+		ck_assert_msg(found, "event %zu not found", i);
+	}
+	/* At most 2,520 event names and 2,520 sources: each interned once. */
+	ck_assert_uint_le(tp_journey_store_string_count(batched), 2 * 2520);
+	ck_assert_uint_eq(tp_journey_store_string_count(batched),
+			  tp_journey_store_string_count(single));
+	tp_journey_store_free(batched);
+	tp_journey_store_free(single);
+	free(t);
+	free(ev);
+	free(src);
+	free(cust);
+	tp_catalog_free(c);
+}
+END_TEST
+
+/* Add t[0..n) in two batches, asking for the customers in between, and
+ * finish; a finish that failed is tried again (the failing allocator
+ * fails once: the store must then be the same). */
+static tp_status
+build_asking(const tp_catalog *c, const tp_touch *t, size_t n,
+	     tp_journey_store **out)
+{
+	tp_journey_store *s = NULL;
+	tp_status st = tp_journey_store_new(c, NULL, &s, NULL);
+	int64_t who;
+
+	*out = NULL;
+	if (st == TP_OK)
+		st = tp_journey_store_add_batch(s, t, n / 2, NULL, NULL);
+	if (st == TP_OK) {
+		(void)tp_journey_store_customer_count(s);
+		who = tp_journey_store_find_customer(s, t[0].customer_id);
+		if (who != 0 && who != TP_ENOMEM)
+			st = TP_EINVAL;
+	}
+	if (st == TP_OK)
+		st = tp_journey_store_add_batch(s, t + n / 2, n - n / 2, NULL, NULL);
+	if (st == TP_OK)
+		st = tp_journey_store_finish(s);
+	if (st == TP_ENOMEM && s && tp_journey_store_event_count(s) == n &&
+	    !tp_journey_store_is_finished(s))
+		st = tp_journey_store_finish(s);   /* it was left as it was */
+	if (st != TP_OK) {
+		tp_journey_store_free(s);
+		return st;
+	}
+	*out = s;
+	return TP_OK;
+}
+
+START_TEST(asking_allocation_failures)
+{
+	enum { N = 40 };
+	tp_catalog *c = small_catalog();
+	tp_journey_store *ref, *s;
+	tp_touch t[N];
+	char ids[N][8];
+	unsigned long k;
+	int succeeded = 0;
+	size_t i;
+
+	for (i = 0; i < N; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "u%zu", (i * 7) % 11);
+		t[i] = touch_of(ids[i], (int64_t)((i * 13) % 17), i % 4 ? "view" : "purchase",
+				i % 3 ? "google" : NULL);
+	}
+	ck_assert_int_eq(build_asking(c, t, N, &ref), TP_OK);
+	for (k = 1; k < 100000 && !succeeded; k++) {
+		tp_status st;
+
+		tp_test_failing_allocator_install(k);
+		st = build_asking(c, t, N, &s);
+		succeeded = st == TP_OK && !tp_test_allocation_failed();
+		if (st == TP_OK) {
+			assert_same_store(s, ref);
+			tp_journey_store_free(s);
+		} else {
+			ck_assert_msg(st == TP_ENOMEM, "k=%lu: %s", k, tp_strerror(st));
+		}
+		ck_assert_msg(tp_test_live_blocks() == 0, "k=%lu leaked %ld blocks",
+			      k, tp_test_live_blocks());
+		tp_test_failing_allocator_remove();
+	}
+	ck_assert(succeeded);
+	tp_journey_store_free(ref);
+	tp_catalog_free(c);
+}
+END_TEST
+
 START_TEST(allocation_failures)
 {
 	tp_catalog *c = small_catalog();
@@ -1134,6 +1401,9 @@ tp_test_suite(void)
 	tcase_add_test(tc, refused_touches);
 	tcase_add_test(tc, add_batch);
 	tcase_add_test(tc, durations);
+	tcase_add_test(tc, customers_before_finishing);
+	tcase_add_test(tc, many_strings_and_kinds);
+	tcase_add_test(tc, asking_allocation_failures);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tp, paths_to_conversion);
 	tcase_add_test(tp, path_counts);

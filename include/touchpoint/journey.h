@@ -309,9 +309,9 @@ tp_status tp_journey_store_add(tp_journey_store *store, const tp_touch *touch,
 /**
  * Add many classified events at once: the same as calling
  * tp_journey_store_add() on each in order, only faster on large stores
- * (the store looks up customers and kinds of the touches ahead while it
- * adds the current one, hiding memory latency). Nothing of @p touches is
- * referenced after the call returns.
+ * (the store looks up the customers and kinds of a block of touches
+ * together, hiding memory latency). Nothing of @p touches is referenced
+ * after the call returns.
  *
  * @param store The store, not finished.
  * @param touches The events, each with `size` set (use #TP_TOUCH_INIT).

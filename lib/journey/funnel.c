@@ -528,10 +528,11 @@ fs_group(tp_funnel_state *fs, uint32_t label)
 	return g;
 }
 
-static bool
+static inline bool
 push_dur(struct fs_step *st, int64_t d)
 {
-	if (!TPI_GROW(st->dur, st->cap_dur, st->n_dur + 1))
+	if (st->n_dur == st->cap_dur &&
+	    !TPI_GROW(st->dur, st->cap_dur, st->n_dur + 1))
 		return false;
 	st->dur[st->n_dur++] = d;
 	return true;
@@ -823,6 +824,7 @@ struct run {
 	struct tpi_field bfield;
 	/* per kind */
 	uint32_t *mask;
+	int32_t *touchpoint;
 	uint8_t *excl;
 	uint32_t *bcode;
 	/* dense maps */
@@ -837,10 +839,11 @@ struct run {
 	size_t n_excl_ts, cap_excl_ts;
 };
 
-static bool
+static inline bool
 push_entry(struct run *r, size_t pos, uint8_t step)
 {
-	if (!TPI_GROW(r->entries, r->cap_entries, r->n_entries + 1))
+	if (r->n_entries == r->cap_entries &&
+	    !TPI_GROW(r->entries, r->cap_entries, r->n_entries + 1))
 		return false;
 	r->entries[r->n_entries].pos = (uint32_t)(pos - r->first);
 	r->entries[r->n_entries].step = step;
@@ -877,9 +880,15 @@ build_entries(struct run *r)
 				r->excl_ts[r->n_excl_ts++] = s->recs[e].ts;
 			}
 		}
-		for (k = 0; all; k++, all >>= 1) {
-			if (!(all & 1))
+		/* Each step matched at this time, in order; at a time of one
+		 * event (the rule), its steps. */
+		for (; all; all &= all - 1) {
+			k = (size_t)__builtin_ctz(all);
+			if (j == i + 1) {
+				if (!push_entry(r, i, (uint8_t)k))
+					return false;
 				continue;
+			}
 			for (e = i; e < j; e++)
 				if ((r->mask[s->recs[e].kind] >> k) & 1 &&
 				    !push_entry(r, e, (uint8_t)k))
@@ -1006,10 +1015,10 @@ record(struct run *r, const struct chain *c)
 	}
 	if (c->depth < r->n_steps) {
 		size_t p = r->first + c->pos[c->depth - 1], q;
-		int32_t tp0 = s->kinds[s->recs[p].kind].touchpoint;
+		int32_t tp0 = r->touchpoint[s->recs[p].kind];
 
 		for (q = p + 1; q < r->end; q++) {
-			int32_t tp = s->kinds[s->recs[q].kind].touchpoint;
+			int32_t tp = r->touchpoint[s->recs[q].kind];
 
 			if (tp >= 0 && tp != tp0) {
 				uint32_t *slot = &r->tp_label[tp + 1];
@@ -1051,37 +1060,40 @@ record(struct run *r, const struct chain *c)
 static tp_status
 run_customer(struct run *r)
 {
-	struct chain best, cur;
+	struct chain c[2], *best = &c[0], *cur = &c[1], *sw;
 	size_t a;
 	bool open;
 	tp_status st;
 
 	if (!build_entries(r))
 		return TP_ENOMEM;
-	best.depth = 0;
+	best->depth = 0;
 	for (a = 0; a < r->n_entries; a++) {
 		if (r->entries[a].step != 0)
 			continue;
-		run_attempt(r, a, &cur, &open);
-		if (cur.disq)
+		run_attempt(r, a, cur, &open);
+		if (cur->disq)
 			continue;
 		if (r->attempts) {
-			st = record(r, &cur);
+			st = record(r, cur);
 			if (st != TP_OK)
 				return st;
 			continue;
 		}
-		if (cur.depth > best.depth)
+		if (cur->depth > best->depth) {
+			sw = best;
 			best = cur;
-		if (best.depth == r->n_steps)
+			cur = sw;
+		}
+		if (best->depth == r->n_steps)
 			break;
 		/* In the default mode without exclusions a later start
 		 * cannot get further than an attempt that ran to the end. */
 		if (open && !r->mode && !r->has_excl)
 			break;
 	}
-	if (!r->attempts && best.depth > 0)
-		return record(r, &best);
+	if (!r->attempts && best->depth > 0)
+		return record(r, best);
 	return TP_OK;
 }
 
@@ -1155,6 +1167,7 @@ tp_funnel_run(const tp_funnel *f, const tp_journey_store *s,
 	st = TP_ENOMEM;
 	k = s->n_kinds ? s->n_kinds : 1;
 	r.mask = tpi_calloc(k, sizeof(*r.mask));
+	r.touchpoint = tpi_malloc(k * sizeof(*r.touchpoint));
 	r.excl = tpi_calloc(k, sizeof(*r.excl));
 	r.bcode = tpi_calloc(k, sizeof(*r.bcode));
 	r.tp_label = tpi_calloc(tp_catalog_touchpoint_count(s->catalog) + 1,
@@ -1163,12 +1176,13 @@ tp_funnel_run(const tp_funnel *f, const tp_journey_store *s,
 		r.n_codes = tpi_field_code_limit(s, r.bfield);
 		r.code_group = tpi_calloc(r.n_codes, sizeof(*r.code_group));
 	}
-	if (!r.mask || !r.excl || !r.bcode || !r.tp_label ||
+	if (!r.mask || !r.touchpoint || !r.excl || !r.bcode || !r.tp_label ||
 	    (r.has_breakdown && !r.code_group))
 		goto done;
 	for (k = 0; k < s->n_kinds; k++) {
 		const struct tpi_kind *kd = &s->kinds[k];
 
+		r.touchpoint[k] = kd->touchpoint;
 		for (i = 0; i < f->n_steps; i++)
 			if (tpi_cond_match(s, &steps[i], kd))
 				r.mask[k] |= (uint32_t)1 << i;
@@ -1189,6 +1203,7 @@ tp_funnel_run(const tp_funnel *f, const tp_journey_store *s,
 	st = fs_finalize(fs);
 done:
 	tpi_free(r.mask);
+	tpi_free(r.touchpoint);
 	tpi_free(r.excl);
 	tpi_free(r.bcode);
 	tpi_free(r.tp_label);
@@ -1721,14 +1736,12 @@ json_read_step(struct tpi_jrd *j, tp_funnel_state *fs, const cJSON *o,
 	       struct fs_step *stp)
 {
 	const cJSON *durs, *next, *v;
-	int64_t count;
 	size_t n, d = 0;
 
 	if (!cJSON_IsObject(o))
 		return tpi_jfail(j, TP_ESCHEMA, NULL, "a step is an object");
-	if (!tpi_jint_member(j, o, "customers", 0, INT64_MAX, &count))
+	if (!tpi_juint_member(j, o, "customers", 0, UINT64_MAX, &stp->count))
 		return false;
-	stp->count = (uint64_t)count;
 	durs = tpi_jmember(j, o, "durations_ms", cJSON_Array);
 	if (!durs)
 		return false;
@@ -1756,7 +1769,7 @@ json_read_step(struct tpi_jrd *j, tp_funnel_state *fs, const cJSON *o,
 	tpi_path_push_key(&j->path, "next_after_drop");
 	d = 0;
 	cJSON_ArrayForEach(v, next) {
-		int64_t c;
+		uint64_t c;
 		uint32_t l;
 
 		tpi_path_push_index(&j->path, d++);
@@ -1766,9 +1779,9 @@ json_read_step(struct tpi_jrd *j, tp_funnel_state *fs, const cJSON *o,
 		if (!json_read_label(j, fs,
 				     cJSON_GetObjectItemCaseSensitive(v, "touchpoint"),
 				     "touchpoint", &l) ||
-		    !tpi_jint_member(j, v, "customers", 0, INT64_MAX, &c))
+		    !tpi_juint_member(j, v, "customers", 0, UINT64_MAX, &c))
 			return false;
-		if (!add_next(stp, l, (uint64_t)c))
+		if (!add_next(stp, l, c))
 			return tpi_jfail(j, TP_ENOMEM, NULL, "out of memory");
 		tpi_path_pop(&j->path);
 	}
@@ -1789,7 +1802,8 @@ load_json(const void *data, size_t len, const char *source,
 	tp_funnel_count count;
 	tp_funnel_attribution attr = TP_FUNNEL_ATTRIBUTION_FIRST_TOUCH;
 	tp_funnel_state *fs = NULL;
-	int64_t window, journeys, bstep = 0;
+	int64_t window, bstep = 0;
+	uint64_t journeys;
 	unsigned mode = 0;
 	size_t n_steps = 0, n_excl = 0, gi = 0;
 	tp_status st;
@@ -1878,7 +1892,7 @@ load_json(const void *data, size_t len, const char *source,
 		}
 		tpi_path_pop(&j.path);
 	}
-	if (!tpi_jint_member(&j, root, "journeys", 0, INT64_MAX, &journeys))
+	if (!tpi_juint_member(&j, root, "journeys", 0, UINT64_MAX, &journeys))
 		goto done;
 	groups = tpi_jmember(&j, root, "groups", cJSON_Array);
 	if (!groups)
@@ -1894,7 +1908,7 @@ load_json(const void *data, size_t len, const char *source,
 		tpi_jfail(&j, TP_ENOMEM, NULL, "out of memory");
 		goto done;
 	}
-	fs->journeys = (uint64_t)journeys;
+	fs->journeys = journeys;
 	tpi_path_push_key(&j.path, "groups");
 	cJSON_ArrayForEach(v, groups) {
 		const cJSON *gsteps, *sv;

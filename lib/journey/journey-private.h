@@ -95,6 +95,30 @@ tpi_bytes_eq(const char *a, const char *b, size_t n)
 	return true;
 }
 
+/* Whether a word has a zero byte (exact). */
+static inline bool
+tpi_zero_byte64(uint64_t v)
+{
+	return ((v - UINT64_C(0x0101010101010101)) & ~v &
+		UINT64_C(0x8080808080808080)) != 0;
+}
+
+/* Whether s has a NUL byte, with whole (possibly overlapping) loads for
+ * the short strings that dominate (ids), memchr() above 16 bytes. */
+static inline bool
+tpi_has_nul(const char *s, size_t n)
+{
+	if (n > 16)
+		return memchr(s, '\0', n) != NULL;
+	if (n >= 8)
+		return tpi_zero_byte64(tpi_load64(s)) ||
+		       tpi_zero_byte64(tpi_load64(s + n - 8));
+	if (n >= 4)
+		return tpi_zero_byte64(tpi_load32(s) |
+				       (uint64_t)tpi_load32(s + n - 4) << 32);
+	return n && (!s[0] || !s[n / 2] || !s[n - 1]);
+}
+
 /* The tail is read with whole (possibly overlapping) loads: no byte
  * copies through the stack. */
 static inline uint64_t
@@ -133,10 +157,95 @@ tpi_hfinal(uint64_t h)
 	return (uint32_t)h;
 }
 
+/*
+ * A faster hash of a byte string for the hot paths (wyhash's scheme): the
+ * first and last 8 (or 4) bytes of a short string, which with the length
+ * cover every byte, go through one 64 x 64 -> 128-bit multiplication
+ * whose halves are folded; longer strings take one multiplication per 16
+ * bytes. Strings hashed with different seeds give unrelated hashes, so
+ * the hashes of several fields can be combined by xor before
+ * tpi_hash_final().
+ */
+#define TPI_K0 UINT64_C(0xA0761D6478BD642F)
+#define TPI_K1 UINT64_C(0xE7037ED1A0B428DB)
+#define TPI_K2 UINT64_C(0x8EBC6AF09C88C6E3)
+#define TPI_K3 UINT64_C(0x589965CC75374CC3)
+
+static inline uint64_t
+tpi_mum(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+	__extension__ typedef unsigned __int128 u128;
+	u128 r = (u128)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+	uint64_t ha = a >> 32, la = (uint32_t)a, hb = b >> 32, lb = (uint32_t)b;
+	uint64_t rh = ha * hb, rm0 = ha * lb, rm1 = hb * la, rl = la * lb;
+	uint64_t t = rl + (rm0 << 32), c = t < rl, lo, hi;
+
+	lo = t + (rm1 << 32);
+	c += lo < t;
+	hi = rh + (rm0 >> 32) + (rm1 >> 32) + c;
+	return lo ^ hi;
+#endif
+}
+
+/* Two words that, with its length, determine a string of up to 16 bytes:
+ * its first and last 8 (or 4) bytes, or its 1 to 3 bytes. */
+static inline void
+tpi_short_words(const char *s, size_t len, uint64_t *a, uint64_t *b)
+{
+	if (len >= 8) {
+		*a = tpi_load64(s);
+		*b = tpi_load64(s + len - 8);
+	} else if (len >= 4) {
+		*a = tpi_load32(s);
+		*b = tpi_load32(s + len - 4);
+	} else if (len) {
+		*a = (uint64_t)(unsigned char)s[0] << 16 |
+		     (uint64_t)(unsigned char)s[len / 2] << 8 |
+		     (unsigned char)s[len - 1];
+		*b = 0;
+	} else {
+		*a = *b = 0;
+	}
+}
+
+static inline uint64_t
+tpi_hash_str(const char *s, size_t len, uint64_t seed)
+{
+	uint64_t a, b;
+
+	if (len <= 16) {
+		tpi_short_words(s, len, &a, &b);
+	} else {
+		const char *p = s;
+		size_t n = len;
+
+		while (n > 16) {
+			seed = tpi_mum(tpi_load64(p) ^ TPI_K1,
+				       tpi_load64(p + 8) ^ seed);
+			p += 16;
+			n -= 16;
+		}
+		a = tpi_load64(p + n - 16);
+		b = tpi_load64(p + n - 8);
+	}
+	return tpi_mum(a ^ TPI_K1, b ^ seed ^ (TPI_K0 * len));
+}
+
+/* The final mixing, for a table index in the low bits. */
+static inline uint32_t
+tpi_hash_final(uint64_t h)
+{
+	return (uint32_t)tpi_mum(h ^ TPI_K3, TPI_K2);
+}
+
 static inline uint32_t
 tpi_strhash(const char *s, size_t len)
 {
-	return tpi_hfinal(tpi_hash_bytes(0x2545F4914F6CDD1DULL, s, len));
+	return tpi_hash_final(tpi_hash_str(s, len, TPI_K2));
 }
 
 static inline uint32_t
@@ -170,7 +279,7 @@ const struct tpi_pslot *tpi_strpool_lookup(const struct tpi_strpool *p,
 					   const char *s, size_t len,
 					   uint32_t hash);
 
-/* Prefetch the slot a hash starts at. */
+/* The slot a hash starts at. */
 static inline const struct tpi_pslot *
 tpi_strpool_slot(const struct tpi_strpool *p, uint32_t hash)
 {
@@ -247,13 +356,18 @@ struct tpi_extra {
 	double score;
 };
 
-/* A slot of the kind table: the kind's hash and its index + 1. */
+/* A slot of the kind table: the kind's index + 1 with a copy of what
+ * finding it compares, so that a lookup reads the slot and nothing
+ * else (adding an event looks one of tens of thousands of kinds up). */
 struct tpi_kslot {
-	uint32_t hash;
 	uint32_t idx1;
+	uint32_t hash;
+	uint32_t str[TPI_NSTR];
+	int32_t touchpoint, channel, stage;
+	uint32_t attrs;
+	uint8_t phase;
+	uint8_t conversion;
 };
-
-struct tpi_probe;
 
 /* A field of an event. */
 enum tpi_field_type {
@@ -282,6 +396,16 @@ struct tpi_cond {
 	struct tpi_field field;
 };
 
+/* A cache of the string ids of a field: short strings (up to 16 bytes)
+ * by their words (tpi_short_words()); all zeros is "", id 0. */
+struct tpi_scache {
+	uint64_t a, b;
+	uint32_t len, id;
+};
+
+#define TPI_SCACHE_BITS 8
+#define TPI_SCACHE (1 << TPI_SCACHE_BITS)
+
 struct tp_journey_store {
 	tp_catalog *catalog;
 	int64_t timeout_ms;
@@ -296,11 +420,12 @@ struct tp_journey_store {
 
 	struct tpi_strpool strings;     /* id 0 is "" = absent */
 	struct tpi_strpool customers;   /* id = customer number */
+	uint32_t last_cust;             /* of the last event added */
 	uint32_t direct_id;             /* id of "(direct)", 0 until seen */
 
 	struct tpi_kind *kinds;
 	size_t n_kinds, cap_kinds;
-	struct tpi_kslot *kind_table;
+	struct tpi_kslot *kind_table;   /* until finished */
 	size_t kind_mask;
 	uint32_t *kind_attrs;
 	size_t n_kind_attrs, cap_kind_attrs;
@@ -308,16 +433,16 @@ struct tp_journey_store {
 	struct tpi_extra *extras;
 	size_t n_extras, cap_extras;
 
-	struct tpi_chunk **chunks;
+	struct tpi_chunk **chunks;      /* the log, until finished */
 	size_t n_chunks, cap_chunks;
 	size_t n_events;
 
-	/* the previous customer, to skip the lookup for runs */
-	const char *last_cust_s;
-	size_t last_cust_len;
-	uint32_t last_cust;
-
-	struct tpi_probe *ring;         /* add_batch's pipeline */
+	/* adding's helpers */
+	struct tpi_scache str_cache[TPI_NSTR][TPI_SCACHE];
+	volatile uint32_t fetched;      /* where loads of table slots land */
+	struct tpi_pstr *keep_views;    /* a block's kept attributes */
+	uint32_t *keep_ids;             /* and their string ids */
+	size_t cap_keep;
 
 	bool finished;
 	size_t *cust_start;             /* n_customers + 1 */
@@ -326,11 +451,8 @@ struct tp_journey_store {
 	size_t max_journey;
 };
 
-static inline size_t
-tpi_store_customers(const struct tp_journey_store *s)
-{
-	return s->customers.n;
-}
+/* Free the columns of a finished store (or of a failed finish). */
+void tpi_store_free_columns(struct tp_journey_store *s);
 
 /* ---- fields and conditions ------------------------------------------- */
 
@@ -435,11 +557,18 @@ bool tpi_jfail(struct tpi_jrd *j, tp_status code, const char *member,
  * reporting when absent or of another type. */
 const cJSON *tpi_jmember(struct tpi_jrd *j, const cJSON *obj,
 			 const char *name, int type);
-/* An integral number in [min, max]; item is at the current path. */
+/* An integral number in [min, max]; item is at the current path. Read
+ * exactly from the text (any 64-bit value) when the tree comes from
+ * tpi_json_open(). */
 bool tpi_jint(struct tpi_jrd *j, const cJSON *item, const char *member,
 	      int64_t min, int64_t max, int64_t *out);
 bool tpi_jint_member(struct tpi_jrd *j, const cJSON *obj, const char *name,
 		     int64_t min, int64_t max, int64_t *out);
+/* The same for unsigned 64-bit counts. */
+bool tpi_juint(struct tpi_jrd *j, const cJSON *item, const char *member,
+	       uint64_t min, uint64_t max, uint64_t *out);
+bool tpi_juint_member(struct tpi_jrd *j, const cJSON *obj, const char *name,
+		      uint64_t min, uint64_t max, uint64_t *out);
 /* A string member, or NULL when the member is JSON null and nullable. */
 bool tpi_jstr_member(struct tpi_jrd *j, const cJSON *obj, const char *name,
 		     bool nullable, const char **out);

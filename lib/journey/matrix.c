@@ -799,7 +799,7 @@ load_json(const void *data, size_t len, const char *source, tp_matrix **out,
 	}
 	tpi_path_push_key(&j.path, "cells");
 	cJSON_ArrayForEach(v, cells) {
-		int64_t r, c, ev, cu, co, sc, ss;
+		int64_t r, c, ss;
 		struct mx_cell x;
 
 		tpi_path_push_index(&j.path, i++);
@@ -814,17 +814,15 @@ load_json(const void *data, size_t len, const char *source, tp_matrix **out,
 		}
 		if (!tpi_jint_member(&j, v, "row", 0, (int64_t)m->n_rows - 1, &r) ||
 		    !tpi_jint_member(&j, v, "col", 0, (int64_t)m->n_cols - 1, &c) ||
-		    !tpi_jint_member(&j, v, "events", 1, INT64_MAX, &ev) ||
-		    !tpi_jint_member(&j, v, "customers", 1, INT64_MAX, &cu) ||
-		    !tpi_jint_member(&j, v, "converted", 0, INT64_MAX, &co) ||
-		    !tpi_jint_member(&j, v, "scores", 0, INT64_MAX, &sc) ||
+		    !tpi_juint_member(&j, v, "events", 1, UINT64_MAX, &x.events) ||
+		    !tpi_juint_member(&j, v, "customers", 1, UINT64_MAX,
+				      &x.customers) ||
+		    !tpi_juint_member(&j, v, "converted", 0, UINT64_MAX,
+				      &x.converted) ||
+		    !tpi_juint_member(&j, v, "scores", 0, UINT64_MAX, &x.scores) ||
 		    !tpi_jint_member(&j, v, "score_sum_micros", INT64_MIN,
 				     INT64_MAX, &ss))
 			goto done;
-		x.events = (uint64_t)ev;
-		x.customers = (uint64_t)cu;
-		x.converted = (uint64_t)co;
-		x.scores = (uint64_t)sc;
 		x.score_sum = ss;
 		if (!cell_valid(&x) || m->cells[(size_t)r * m->n_cols + (size_t)c].events) {
 			tpi_jfail(&j, TP_ESCHEMA, NULL, "the cell is impossible "

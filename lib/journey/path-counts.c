@@ -605,7 +605,8 @@ load_json(const void *data, size_t len, const char *source,
 	const cJSON *paths, *p;
 	tp_path_counts *pc = NULL;
 	const char *field, *touches;
-	int64_t lookback, steps, t = 0;
+	int64_t lookback, t = 0;
+	uint64_t steps;
 	uint32_t *seq = NULL;
 	size_t cap_seq = 0, pi = 0;
 	const cJSON *excl;
@@ -616,7 +617,7 @@ load_json(const void *data, size_t len, const char *source,
 		return tpi_jrd_fini(&j);
 	if (!tpi_jstr_member(&j, root, "field", false, &field) ||
 	    !tpi_jint_member(&j, root, "lookback_ms", 0, INT64_MAX, &lookback) ||
-	    !tpi_jint_member(&j, root, "lookback_steps", 0, INT64_MAX, &steps) ||
+	    !tpi_juint_member(&j, root, "lookback_steps", 0, SIZE_MAX, &steps) ||
 	    !tpi_jstr_member(&j, root, "touches", false, &touches))
 		goto done;
 	for (t = 1; t <= TP_JOURNEY_PATH_TOUCHES_TOUCHPOINTS; t++)
@@ -649,7 +650,8 @@ load_json(const void *data, size_t len, const char *source,
 	tpi_path_push_key(&j.path, "paths");
 	cJSON_ArrayForEach(p, paths) {
 		const cJSON *items, *it;
-		int64_t conv, nulls, value;
+		uint64_t conv, nulls;
+		int64_t value;
 		size_t n = 0, ii = 0;
 
 		tpi_path_push_index(&j.path, pi++);
@@ -659,8 +661,9 @@ load_json(const void *data, size_t len, const char *source,
 		}
 		items = tpi_jmember(&j, p, "path", cJSON_Array);
 		if (!items ||
-		    !tpi_jint_member(&j, p, "conversions", 0, INT64_MAX, &conv) ||
-		    !tpi_jint_member(&j, p, "nulls", 0, INT64_MAX, &nulls) ||
+		    !tpi_juint_member(&j, p, "conversions", 0, UINT64_MAX,
+				      &conv) ||
+		    !tpi_juint_member(&j, p, "nulls", 0, UINT64_MAX, &nulls) ||
 		    !tpi_jint_member(&j, p, "value_micros", INT64_MIN, INT64_MAX,
 				     &value))
 			goto done;
@@ -694,7 +697,7 @@ load_json(const void *data, size_t len, const char *source,
 			}
 		}
 		tpi_path_pop(&j.path);
-		st = pc_add(pc, seq, n, (uint64_t)conv, (uint64_t)nulls, value);
+		st = pc_add(pc, seq, n, conv, nulls, value);
 		if (st != TP_OK) {
 			tpi_jfail(&j, st, NULL, "a count overflows");
 			goto done;

@@ -4,7 +4,6 @@
  * varints, CRC-32) and the JSON head, shared by funnels, matrices and
  * path counts.
  */
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -418,26 +417,276 @@ tpi_jmember(struct tpi_jrd *j, const cJSON *obj, const char *name, int type)
 	return m;
 }
 
-bool
-tpi_jint(struct tpi_jrd *j, const cJSON *item, const char *member,
-	 int64_t min, int64_t max, int64_t *out)
+/*
+ * Exact integers. cJSON keeps a number as a double, which holds integers
+ * exactly only up to 2^53 in magnitude, while a state holds 64-bit counts
+ * and sums. So every number of a parsed state is paired with its text:
+ * numbers come in the same order in the text as in a depth-first walk of
+ * the tree, and one pass over the text (skipping strings) finds them. The
+ * place of its text goes in the item's valuestring, which cJSON leaves
+ * unused for numbers, and the item is marked cJSON_IsReference so that
+ * cJSON_Delete() does not free it. tpi_jint() and tpi_juint() then read the
+ * integer from the text, exactly, in the whole 64-bit range.
+ */
+
+static bool
+num_char(char c)
 {
-	double d;
+	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ||
+	       c == 'e' || c == 'E';
+}
+
+/* Length of the number text at s (at most `room` bytes). */
+static size_t
+num_len(const char *s, size_t room)
+{
+	size_t n = 0;
+
+	while (n < room && num_char(s[n]))
+		n++;
+	return n;
+}
+
+struct num_scan {
+	const char *text;
+	size_t len, pos;
+	bool ok;
+};
+
+/* The next number of the text, or NULL. */
+static const char *
+next_number(struct num_scan *sc)
+{
+	const char *t = sc->text;
+	size_t i = sc->pos;
+
+	while (i < sc->len) {
+		if (t[i] == '"') {
+			for (i++; i < sc->len && t[i] != '"'; i++)
+				if (t[i] == '\\')
+					i++;
+			i++;
+		} else if (t[i] == '-' || (t[i] >= '0' && t[i] <= '9')) {
+			size_t start = i;
+
+			i += num_len(t + i, sc->len - i);
+			sc->pos = i;
+			return t + start;
+		} else {
+			i++;
+		}
+	}
+	sc->pos = sc->len;
+	return NULL;
+}
+
+/* Pair the numbers of the tree with their text (mark), or undo it. */
+static void
+pair_numbers(cJSON *item, struct num_scan *sc, bool mark)
+{
+	for (; item; item = item->next) {
+		if ((item->type & 0xFF) == cJSON_Number) {
+			const char *p = mark ? next_number(sc) : NULL;
+
+			if (mark && !p)
+				sc->ok = false;
+			if (p) {
+				item->valuestring = (char *)p;
+				item->type |= cJSON_IsReference;
+			} else if (item->type & cJSON_IsReference) {
+				item->valuestring = NULL;
+				item->type &= ~cJSON_IsReference;
+			}
+		}
+		pair_numbers(item->child, sc, mark);
+	}
+}
+
+/* Parse the JSON state j was opened on; its numbers can be read exactly. */
+static tp_status
+json_parse_state(struct tpi_jrd *j, cJSON **root)
+{
+	struct num_scan sc = { j->data, j->len, 0, true };
+	tp_status st = tpi_json_parse(j->data, j->len, j->source, root, j->err);
+
+	if (st != TP_OK) {
+		j->st = st;
+		return st;
+	}
+	pair_numbers(*root, &sc, true);
+	if (!sc.ok || next_number(&sc)) {
+		/* The text and the tree disagree: read no number. */
+		pair_numbers(*root, &sc, false);
+	}
+	return TP_OK;
+}
+
+enum exact { EXACT_INT, EXACT_FRACTION, EXACT_BEYOND };
+
+/*
+ * The exact value of the JSON number text s[0..n) (already accepted by the
+ * parser): an integer as a sign and a magnitude below 2^64, a number with
+ * a fractional part, or an integer of 2^64 or more in magnitude. Forms
+ * with a fraction or an exponent count by their value: 1.0 and 1e3 are
+ * integers.
+ */
+static enum exact
+exact_integer(const char *s, size_t n, bool *neg, uint64_t *mag)
+{
+	size_t i = 0, m0, digits = 0, frac = 0, first = SIZE_MAX, last = 0;
+	int64_t exp = 0, e;
+	uint64_t v = 0;
+	bool in_frac = false, eneg = false;
+
+	*neg = n > 0 && s[0] == '-';
+	*mag = 0;
+	i = m0 = *neg ? 1 : 0;
+	for (; i < n; i++) {
+		if (s[i] == '.' && !in_frac) {
+			in_frac = true;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9')
+			break;
+		if (s[i] != '0') {
+			if (first == SIZE_MAX)
+				first = digits;
+			last = digits;
+		}
+		digits++;
+		if (in_frac)
+			frac++;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			eneg = s[i++] == '-';
+		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			if (exp < 1000000000)
+				exp = exp * 10 + (s[i] - '0');
+		if (eneg)
+			exp = -exp;
+	}
+	if (first == SIZE_MAX) {        /* zero, whatever its form */
+		*neg = false;
+		return EXACT_INT;
+	}
+	/* The value is digits[first..last] times 10^e. */
+	e = exp - (int64_t)frac + (int64_t)(digits - 1 - last);
+	if (e < 0)
+		return EXACT_FRACTION;  /* the last significant digit is not 0 */
+	if ((int64_t)(last - first + 1) + e > 20)
+		return EXACT_BEYOND;    /* 10^20 > 2^64 */
+	digits = 0;
+	for (i = m0; i < n && digits <= last; i++) {
+		unsigned d;
+
+		if (s[i] == '.')
+			continue;
+		d = (unsigned)(s[i] - '0');
+		if (digits++ < first)
+			continue;
+		if (v > (UINT64_MAX - d) / 10)
+			return EXACT_BEYOND;
+		v = v * 10 + d;
+	}
+	for (; e > 0; e--) {
+		if (v > UINT64_MAX / 10)
+			return EXACT_BEYOND;
+		v *= 10;
+	}
+	*mag = v;
+	return EXACT_INT;
+}
+
+#define NUM_TEXT 72
+
+/*
+ * Read item as an exact integer: *neg and *mag, or *beyond when it is
+ * 2^64 or more in magnitude; its text goes to num for messages. Reports
+ * and returns false when it is not a number or not an integer.
+ */
+static bool
+jinteger(struct tpi_jrd *j, const cJSON *item, const char *member,
+	 bool *neg, uint64_t *mag, bool *beyond, char num[NUM_TEXT])
+{
+	const char *s;
+	size_t n;
 
 	if (!cJSON_IsNumber(item))
 		return tpi_jfail(j, TP_ESCHEMA, member, "expected an integer, "
 				 "not %s", tpi_json_type_name(item));
-	d = item->valuedouble;
-	if (d != floor(d) || d < -9007199254740992.0 ||
-	    d > 9007199254740992.0)
-		return tpi_jfail(j, TP_ESCHEMA, member, "%g is not an integer "
-				 "(at most 2^53 in magnitude)", d);
-	if ((int64_t)d < min || (int64_t)d > max)
-		return tpi_jfail(j, TP_ESCHEMA, member, "%lld is out of range "
-				 "(%lld to %lld)", (long long)d,
-				 (long long)min, (long long)max);
-	*out = (int64_t)d;
-	return true;
+	s = item->valuestring;
+	if (!(item->type & cJSON_IsReference) || !s)
+		return tpi_jfail(j, TP_ESCHEMA, member, "%.17g cannot be read "
+				 "exactly", item->valuedouble);
+	n = num_len(s, (size_t)(j->data + j->len - s));
+	if (n > 64)
+		snprintf(num, NUM_TEXT, "%.60s...", s);
+	else
+		snprintf(num, NUM_TEXT, "%.*s", (int)n, s);
+	*beyond = false;
+	switch (exact_integer(s, n, neg, mag)) {
+	case EXACT_FRACTION:
+		return tpi_jfail(j, TP_ESCHEMA, member, "%s is not an integer",
+				 num);
+	case EXACT_BEYOND:
+		*beyond = true;
+		return true;
+	case EXACT_INT:
+	default:
+		/* The text is the number the parser read. */
+		if ((*neg ? -(double)*mag : (double)*mag) != item->valuedouble)
+			return tpi_jfail(j, TP_ESCHEMA, member, "%s cannot be "
+					 "read exactly", num);
+		return true;
+	}
+}
+
+bool
+tpi_jint(struct tpi_jrd *j, const cJSON *item, const char *member,
+	 int64_t min, int64_t max, int64_t *out)
+{
+	char num[NUM_TEXT];
+	uint64_t mag;
+	bool neg, beyond;
+	int64_t v;
+
+	if (!jinteger(j, item, member, &neg, &mag, &beyond, num))
+		return false;
+	if (!beyond && mag <= (uint64_t)INT64_MAX + neg) {
+		if (!neg)
+			v = (int64_t)mag;
+		else if (mag == (uint64_t)INT64_MAX + 1)
+			v = INT64_MIN;
+		else
+			v = -(int64_t)mag;
+		if (v >= min && v <= max) {
+			*out = v;
+			return true;
+		}
+	}
+	return tpi_jfail(j, TP_ESCHEMA, member, "%s is out of range (%lld to "
+			 "%lld)", num, (long long)min, (long long)max);
+}
+
+bool
+tpi_juint(struct tpi_jrd *j, const cJSON *item, const char *member,
+	  uint64_t min, uint64_t max, uint64_t *out)
+{
+	char num[NUM_TEXT];
+	uint64_t mag;
+	bool neg, beyond;
+
+	if (!jinteger(j, item, member, &neg, &mag, &beyond, num))
+		return false;
+	if (!beyond && !neg && mag >= min && mag <= max) {
+		*out = mag;
+		return true;
+	}
+	return tpi_jfail(j, TP_ESCHEMA, member, "%s is out of range (%llu to "
+			 "%llu)", num, (unsigned long long)min,
+			 (unsigned long long)max);
 }
 
 bool
@@ -447,6 +696,15 @@ tpi_jint_member(struct tpi_jrd *j, const cJSON *obj, const char *name,
 	const cJSON *m = tpi_jmember(j, obj, name, cJSON_Number);
 
 	return m && tpi_jint(j, m, name, min, max, out);
+}
+
+bool
+tpi_juint_member(struct tpi_jrd *j, const cJSON *obj, const char *name,
+		 uint64_t min, uint64_t max, uint64_t *out)
+{
+	const cJSON *m = tpi_jmember(j, obj, name, cJSON_Number);
+
+	return m && tpi_juint(j, m, name, min, max, out);
 }
 
 bool
@@ -514,11 +772,9 @@ tpi_json_open(struct tpi_jrd *j, tp_state_kind kind, cJSON **root)
 	tp_status st;
 
 	*root = NULL;
-	st = tpi_json_parse(j->data, j->len, j->source, root, j->err);
-	if (st != TP_OK) {
-		j->st = st;
+	st = json_parse_state(j, root);
+	if (st != TP_OK)
 		return st;
-	}
 	if (json_check_head(j, *root, &got) != TP_OK)
 		goto fail;
 	if (got != kind) {
@@ -550,11 +806,9 @@ tp_state_identify(const void *data, size_t len, const char *source,
 		cJSON *root = NULL;
 
 		tpi_jrd_init(&j, data, len, source, err);
-		st = tpi_json_parse(data, len, source, &root, err);
+		st = json_parse_state(&j, &root);
 		if (st == TP_OK)
 			st = json_check_head(&j, root, &got);
-		else
-			j.st = st;
 		cJSON_Delete(root);
 		st = tpi_jrd_fini(&j);
 		if (st != TP_OK)
