@@ -7,14 +7,12 @@
  * line once the buffers have grown.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "touchpoint/reader.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/export.h"
-#include "util/json.h"
 #include "util/jsonscan.h"
 #include "util/mem.h"
 #include "util/text.h"

@@ -6,7 +6,6 @@
  * the rules it makes candidates. Built once when a rule set compiles;
  * read-only afterwards (eval.c probes it).
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "rules/rules-private.h"
