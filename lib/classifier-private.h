@@ -7,6 +7,7 @@
 
 #include "touchpoint/classifier.h"
 #include "rules/rules-private.h"
+#include "util/hash.h"
 #include "util/strmap.h"
 
 /* The canonical attributes a field map can rename (event.h). */
@@ -15,6 +16,19 @@ enum tpi_canon {
 	TPI_C_REFERRER, TPI_C_UTM_SOURCE, TPI_C_UTM_MEDIUM, TPI_C_UTM_CAMPAIGN,
 	TPI_C_UTM_CONTENT, TPI_C_UTM_TERM, TPI_C_VALUE, TPI_C_SCORE,
 	TPI_C_CHANNEL, TPI_C_COUNT
+};
+
+/*
+ * The attribute names of up to 16 bytes, for the lookup of every
+ * attribute of every event: a name is determined by its length and its
+ * first and last 8 (or 4) bytes (tpi_short_words), so a lookup compares
+ * two words. Open addressing, at most a quarter full; longer names are
+ * found in attr_ids.
+ */
+struct tpi_name_slot {
+	uint64_t a, b;
+	uint32_t len;      /* 0 = empty */
+	uint32_t slot;
 };
 
 struct tp_classifier {
@@ -29,14 +43,21 @@ struct tp_classifier {
 	char **attr_names;
 	size_t n_attrs, cap_attrs;
 	struct tpi_strmap attr_ids;
+	struct tpi_name_slot *short_names;
+	size_t short_mask;
+	size_t long_names;                /* names over 16 bytes */
 	char *canon_names[TPI_C_COUNT];   /* the caller's names */
 	/* Label slots. */
 	char **label_names;
 	size_t n_labels, cap_labels;
 	struct tpi_strmap label_ids;
 	size_t max_atoms;
-	size_t n_groups;                  /* over all rule sets */
+	size_t n_gcache;                  /* group cache entries, all rule sets */
 	unsigned long generation;         /* bumped by every relink */
+	/* The attribute slots a classification reads (the event memo's
+	 * key, memo.c), ascending. */
+	uint16_t *key_slots;
+	size_t n_key_slots;
 	char **internal;                  /* internal domains */
 	size_t n_internal, cap_internal;
 };
@@ -52,8 +73,8 @@ struct tp_result {
 	size_t cap_labels;
 	uint32_t *memo;
 	size_t cap_memo;
-	struct tpi_gcache_entry *gcache;   /* classifier->n_groups groups */
-	size_t cap_gcache;                 /* in groups */
+	struct tpi_gcache_entry *gcache;   /* classifier->n_gcache entries */
+	size_t cap_gcache;                 /* in entries */
 	unsigned long generation;          /* of the classifier it was filled for */
 	char *scratch;                     /* decoded url parameters, term */
 	size_t cap_scratch;
@@ -61,6 +82,49 @@ struct tp_result {
 	int referrer_parent;               /* known through a parent domain */
 	tp_referrer_medium referrer_medium;
 	pcre2_general_context *gctx;
+	/* The event memo (memo.c): memo_size entries (a power of two, at
+	 * least 2; 0 = off), allocated at the first classification. */
+	char *memo_table;
+	size_t memo_size;
+	uint32_t memo_epoch;
 };
+
+static inline uint32_t
+tpi_name_index(uint64_t a, uint64_t b, size_t len)
+{
+	return (uint32_t)tpi_mum(a ^ TPI_K1, b ^ (TPI_K0 * len));
+}
+
+/* The slot of the attribute named p[0..n), or false. */
+static inline bool
+tpi_attr_slot(const tp_classifier *c, const char *p, size_t n, uint32_t *slot)
+{
+	uint64_t a, b;
+	size_t j;
+
+	if (n > 16 || n == 0)
+		return c->long_names && tpi_strmap_get(&c->attr_ids, p, n, slot);
+	tpi_short_words(p, n, &a, &b);
+	for (j = tpi_name_index(a, b, n) & c->short_mask;
+	     c->short_names[j].len; j = (j + 1) & c->short_mask) {
+		const struct tpi_name_slot *s = &c->short_names[j];
+
+		if (s->len == n && s->a == a && s->b == b) {
+			*slot = s->slot;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The event memo (memo.c). */
+#define TPI_MEMO_DEFAULT 4096
+tp_status tpi_memo_fit(tp_result *r);
+void tpi_memo_forget(tp_result *r);
+uint64_t tpi_memo_hash(const tp_classifier *c, const tp_result *r);
+bool tpi_memo_lookup(const tp_classifier *c, tp_result *r, uint64_t hash);
+void tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t hash);
+/* The derived fields that copy canonical attributes. */
+void tpi_memo_copy_fields(tp_result *r);
 
 #endif

@@ -146,6 +146,121 @@ canon_index(const char *name)
 	return -1;
 }
 
+/* The canonical slot of a derived field that copies an attribute, or -1. */
+static int
+copy_slot(int field)
+{
+	switch (field) {
+	case TP_FIELD_CUSTOMER_ID: return TPI_C_CUSTOMER_ID;
+	case TP_FIELD_TIMESTAMP: return TPI_C_TIMESTAMP;
+	case TP_FIELD_EVENT: return TPI_C_EVENT;
+	case TP_FIELD_URL: return TPI_C_URL;
+	case TP_FIELD_REFERRER: return TPI_C_REFERRER;
+	case TP_FIELD_VALUE: return TPI_C_VALUE;
+	case TP_FIELD_SCORE: return TPI_C_SCORE;
+	default: return -1;
+	}
+}
+
+/*
+ * The attribute slots a classification reads: those the derivation of
+ * source, medium and campaign reads, and those the rule sets' atoms read
+ * (a derived field that copies an attribute, or a name that falls back
+ * to an attribute). The event memo is keyed by their values.
+ */
+static bool
+key_slots(tp_ruleset *const *rulesets, size_t n_rulesets,
+	  const struct tpi_rules_link *links, size_t n_attrs,
+	  uint16_t **out, size_t *n_out)
+{
+	static const int derive_reads[] = {
+		TPI_C_URL, TPI_C_REFERRER, TPI_C_UTM_SOURCE, TPI_C_UTM_MEDIUM,
+		TPI_C_UTM_CAMPAIGN, TPI_C_UTM_CONTENT, TPI_C_UTM_TERM,
+	};
+	bool *mark = tpi_calloc(n_attrs ? n_attrs : 1, sizeof(bool));
+	uint16_t *slots;
+	size_t i, k, n = 0;
+
+	if (!mark)
+		return false;
+	for (i = 0; i < sizeof(derive_reads) / sizeof(derive_reads[0]); i++)
+		mark[derive_reads[i]] = true;
+	for (i = 0; i < n_rulesets; i++) {
+		const tp_ruleset *rs = rulesets[i];
+
+		for (k = 0; k < rs->n_atoms; k++) {
+			const struct tpi_fref *f = &rs->atoms[k].field;
+
+			if (f->kind == TPI_FK_DERIVED) {
+				int s = copy_slot(f->id);
+
+				if (s >= 0)
+					mark[s] = true;
+			} else if (links[i].attr_slot[f->name] != 0xffff) {
+				mark[links[i].attr_slot[f->name]] = true;
+			}
+		}
+	}
+	for (i = 0; i < n_attrs; i++)
+		n += mark[i];
+	slots = tpi_calloc(n ? n : 1, sizeof(*slots));
+	if (!slots) {
+		tpi_free(mark);
+		return false;
+	}
+	for (i = 0, n = 0; i < n_attrs; i++)
+		if (mark[i])
+			slots[n++] = (uint16_t)i;
+	tpi_free(mark);
+	*out = slots;
+	*n_out = n;
+	return true;
+}
+
+/* The table of short attribute names (struct tpi_name_slot). */
+static bool
+name_table(tp_classifier *c, char **names, size_t n)
+{
+	size_t cap = 16, i, j;
+	struct tpi_name_slot *t;
+
+	while (cap < 4 * n)
+		cap *= 2;
+	t = tpi_calloc(cap, sizeof(*t));
+	if (!t)
+		return false;
+	c->long_names = 0;
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+		uint64_t a, b;
+
+		if (len > 16 || len == 0) {
+			c->long_names++;
+			continue;
+		}
+		tpi_short_words(names[i], len, &a, &b);
+		j = tpi_name_index(a, b, len) & (cap - 1);
+		while (t[j].len)
+			j = (j + 1) & (cap - 1);
+		t[j].a = a;
+		t[j].b = b;
+		t[j].len = (uint32_t)len;
+		t[j].slot = (uint32_t)i;
+	}
+	tpi_free(c->short_names);
+	c->short_names = t;
+	c->short_mask = cap - 1;
+	return true;
+}
+
+/* A new generation: results forget what they remember of this one. */
+static void
+new_generation(tp_classifier *c)
+{
+	c->generation = atomic_fetch_add_explicit(&generations, 1,
+						  memory_order_relaxed) + 1;
+}
+
 /*
  * Rebuild the slot registries and the links of every rule set. Called
  * after each configuration change; on failure the classifier keeps its
@@ -158,8 +273,8 @@ relink(tp_classifier *c, tp_ruleset *const *rulesets, size_t n_rulesets)
 	char **attr_names = NULL, **label_names = NULL;
 	size_t n_attrs = 0, cap_attrs = 0, n_labels = 0, cap_labels = 0;
 	struct tpi_rules_link *links = NULL;
-	uint16_t **tables = NULL;
-	size_t i, k, max_atoms = 0, n_groups = 0;
+	uint16_t **tables = NULL, *keys = NULL;
+	size_t i, k, max_atoms = 0, n_gcache = 0, n_keys = 0;
 	uint16_t slot;
 	bool ok = true;
 
@@ -215,10 +330,15 @@ relink(tp_classifier *c, tp_ruleset *const *rulesets, size_t n_rulesets)
 		}
 		links[i].label_slot = ls;
 		links[i].attr_slot = as;
-		links[i].group_base = n_groups;
-		n_groups += tpi_ruleset_group_count(rs);
+		links[i].group_base = n_gcache;
+		n_gcache += rs->cache_entries;
 		if (rs->n_atoms > max_atoms)
 			max_atoms = rs->n_atoms;
+	}
+	ok = ok && key_slots(rulesets, n_rulesets, links, n_attrs, &keys, &n_keys);
+	if (ok && !name_table(c, attr_names, n_attrs)) {
+		tpi_free(keys);
+		ok = false;
 	}
 	if (!ok) {
 		free_names(attr_names, n_attrs, &attr_ids);
@@ -243,11 +363,13 @@ relink(tp_classifier *c, tp_ruleset *const *rulesets, size_t n_rulesets)
 	c->links = links;
 	c->link_tables = tables;
 	c->max_atoms = max_atoms;
-	c->n_groups = n_groups;
+	c->n_gcache = n_gcache;
+	tpi_free(c->key_slots);
+	c->key_slots = keys;
+	c->n_key_slots = n_keys;
 	/* Unique in the process: a result that saw another classifier (even
 	 * one at the same address) forgets its cached outcomes. */
-	c->generation = atomic_fetch_add_explicit(&generations, 1,
-						  memory_order_relaxed) + 1;
+	new_generation(c);
 	return TP_OK;
 }
 
@@ -310,6 +432,8 @@ tp_classifier_free(tp_classifier *c)
 	tpi_free(c->internal);
 	tp_refdb_free(c->refdb);
 	tp_catalog_free(c->catalog);
+	tpi_free(c->key_slots);
+	tpi_free(c->short_names);
 	tpi_free(c);
 }
 
@@ -390,6 +514,7 @@ tp_classifier_set_refdb(tp_classifier *c, const tp_refdb *refdb)
 		return TP_EINVAL;
 	tp_refdb_free(c->refdb);
 	c->refdb = tpi_refdb_ref(refdb);
+	new_generation(c);
 	return TP_OK;
 }
 
@@ -498,5 +623,6 @@ tp_classifier_add_internal_domain(tp_classifier *c, const char *domain)
 	for (k = 0; k < n; k++)
 		copy[k] = tpi_lower(copy[k]);
 	c->internal[c->n_internal++] = copy;
+	new_generation(c);
 	return TP_OK;
 }

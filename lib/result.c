@@ -50,6 +50,7 @@ tp_result_new(tp_result **out)
 		return TP_ENOMEM;
 	}
 	r->ev.channel = r->ev.touchpoint = r->ev.stage = -1;
+	r->memo_size = TPI_MEMO_DEFAULT;
 	*out = r;
 	return TP_OK;
 }
@@ -68,7 +69,31 @@ tp_result_free(tp_result *r)
 	tpi_free(r->memo);
 	tpi_free(r->gcache);
 	tpi_free(r->scratch);
+	tpi_free(r->memo_table);
 	tpi_free(r);
+}
+
+TP_EXPORT tp_status
+tp_result_set_cache_size(tp_result *r, size_t events)
+{
+	size_t n = 2;
+
+	if (!r)
+		return TP_EINVAL;
+	if (events > ((size_t)1 << 24))
+		return TP_ERANGE;
+	while (events && n < events)
+		n *= 2;
+	tpi_free(r->memo_table);
+	r->memo_table = NULL;
+	r->memo_size = events ? n : 0;
+	return TP_OK;
+}
+
+TP_EXPORT size_t
+tp_result_cache_size(const tp_result *r)
+{
+	return r ? r->memo_size : 0;
 }
 
 /* Grow the result's arrays to fit the classifier and this event. */
@@ -101,21 +126,23 @@ fit(tp_result *r, const tp_classifier *c)
 		r->cap_memo = c->max_atoms;
 		r->ev.gen = 0;
 	}
-	if (r->cap_gcache < c->n_groups) {
-		struct tpi_gcache_entry *g =
-			tpi_calloc(c->n_groups * TPI_GCACHE_WAYS, sizeof(*g));
+	if (r->cap_gcache < c->n_gcache) {
+		struct tpi_gcache_entry *g = tpi_calloc(c->n_gcache, sizeof(*g));
 
 		if (!g)
 			return TP_ENOMEM;
 		tpi_free(r->gcache);
 		r->gcache = g;
-		r->cap_gcache = c->n_groups;
+		r->cap_gcache = c->n_gcache;
 	} else if (r->gcache &&
 		   (r->classifier != c || r->generation != c->generation)) {
 		/* Another classifier, or this one reconfigured: forget. */
-		memset(r->gcache, 0, r->cap_gcache * TPI_GCACHE_WAYS *
-		       sizeof(*r->gcache));
+		memset(r->gcache, 0, r->cap_gcache * sizeof(*r->gcache));
 	}
+	if (tpi_memo_fit(r))
+		return TP_ENOMEM;
+	if (r->classifier != c || r->generation != c->generation)
+		tpi_memo_forget(r);
 	r->generation = c->generation;
 	return TP_OK;
 }
@@ -242,13 +269,7 @@ derive(const tp_classifier *c, tp_result *r)
 	size_t pos = 0, need;
 	tp_status st;
 
-	d[TP_FIELD_CUSTOMER_ID] = a[TPI_C_CUSTOMER_ID];
-	d[TP_FIELD_TIMESTAMP] = a[TPI_C_TIMESTAMP];
-	d[TP_FIELD_EVENT] = a[TPI_C_EVENT];
-	d[TP_FIELD_URL] = a[TPI_C_URL];
-	d[TP_FIELD_REFERRER] = a[TPI_C_REFERRER];
-	d[TP_FIELD_VALUE] = a[TPI_C_VALUE];
-	d[TP_FIELD_SCORE] = a[TPI_C_SCORE];
+	tpi_memo_copy_fields(r);
 
 	need = a[TPI_C_URL].n + a[TPI_C_REFERRER].n + 64;
 	st = fit_scratch(r, need);
@@ -407,6 +428,7 @@ tp_classify(const tp_classifier *c, const tp_attr *attrs, size_t n_attrs,
 	    tp_result *r)
 {
 	struct tpi_eval *ev;
+	uint64_t h = 0;
 	tp_status st;
 	size_t i;
 
@@ -438,11 +460,16 @@ tp_classify(const tp_classifier *c, const tp_attr *attrs, size_t n_attrs,
 
 		if (!a->value_len || !a->key)
 			continue;
-		if (tpi_strmap_get(&c->attr_ids, a->key, a->key_len, &slot) &&
+		if (tpi_attr_slot(c, a->key, a->key_len, &slot) &&
 		    !r->attrs[slot].p) {
 			r->attrs[slot].p = a->value;
 			r->attrs[slot].n = a->value_len;
 		}
+	}
+	if (r->memo_table) {
+		h = tpi_memo_hash(c, r);
+		if (tpi_memo_lookup(c, r, h))
+			return TP_OK;
 	}
 	st = derive(c, r);
 	if (st)
@@ -450,6 +477,8 @@ tp_classify(const tp_classifier *c, const tp_attr *attrs, size_t n_attrs,
 	for (i = 0; i < c->n_rulesets; i++)
 		tpi_ruleset_eval(c->rulesets[i], &c->links[i], ev);
 	complete(c, ev);
+	if (r->memo_table)
+		tpi_memo_store(c, r, h);
 	return TP_OK;
 }
 

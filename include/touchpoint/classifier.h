@@ -268,6 +268,45 @@ tp_status tp_result_new(tp_result **out);
 void tp_result_free(tp_result *result);
 
 /**
+ * Set how many events a result remembers the classification of.
+ *
+ * A classification depends only on the attributes the classifier reads
+ * (the url, the referrer, the utm_* attributes and those the rule sets
+ * test) and on its configuration. A result remembers the outcomes of the
+ * last distinct events it classified, by the bytes of those attributes;
+ * an event that repeats a remembered one (the same landing page,
+ * referrer and campaign: most of real traffic) gets the same outputs
+ * without deriving or evaluating anything. The outputs are identical
+ * with or without this cache; only the time differs. Reconfiguring the
+ * classifier, or classifying with another one, forgets what was
+ * remembered.
+ *
+ * The cache takes about 1 KiB an event, allocated at the next
+ * classification (the pages are touched as they fill). The default is
+ * 4096 events (4 MiB at most).
+ *
+ * @param result The result.
+ * @param events Events to remember, rounded up to a power of two (at
+ *        least 2); 0 turns the cache off.
+ * @return #TP_OK; #TP_EINVAL when @p result is NULL; #TP_ERANGE above
+ *         2^24 events.
+ * @since 1.0
+ * Thread-safety: the result belongs to one thread at a time.
+ */
+tp_status tp_result_set_cache_size(tp_result *result, size_t events);
+
+/**
+ * How many events a result remembers the classification of.
+ *
+ * @param result The result.
+ * @return The size set by tp_result_set_cache_size() (rounded), the
+ *         default 4096, or 0 when the cache is off or @p result is NULL.
+ * @since 1.0
+ * Thread-safety: the result belongs to one thread at a time.
+ */
+size_t tp_result_cache_size(const tp_result *result);
+
+/**
  * Classify one event.
  *
  * @param classifier A configured classifier.

@@ -1018,7 +1018,6 @@ ruleset_destroy(tp_ruleset *rs)
 		tpi_free(g->rules);
 		tpi_free(g->name);
 		tpi_free(g->deps);
-		tpi_free(g->dep_presence_only);
 		tpi_group_index_free(g->index);
 	}
 	tpi_free(rs->groups);
@@ -1122,11 +1121,13 @@ same_fref(const struct tpi_fref *a, const struct tpi_fref *b)
 	return a->kind == b->kind && a->id == b->id && a->name == b->name;
 }
 
-/* Add the fields read by node n to g->deps (at most TPI_GCACHE_MAX_DEPS;
- * past that the group is not cached: n_deps = SIZE_MAX). */
+/* Add the fields read by node n, and the atoms that read them, to
+ * g->deps (at most TPI_GCACHE_MAX_DEPS; past that the group is not
+ * cached: n_deps = SIZE_MAX). */
 static void
 node_deps(const tp_ruleset *rs, const struct tpi_node *n, struct tpi_group *g)
 {
+	struct tpi_dep *d = NULL;
 	size_t i;
 
 	if (g->n_deps == SIZE_MAX)
@@ -1135,22 +1136,61 @@ node_deps(const tp_ruleset *rs, const struct tpi_node *n, struct tpi_group *g)
 		const struct tpi_atom *a = &rs->atoms[n->atom];
 		bool presence = a->op == TPI_OP_EXISTS || a->op == TPI_OP_MISSING;
 
-		for (i = 0; i < g->n_deps; i++) {
-			if (same_fref(&g->deps[i], &a->field)) {
-				g->dep_presence_only[i] &= presence;
+		for (i = 0; i < g->n_deps && !d; i++)
+			if (same_fref(&g->deps[i].field, &a->field))
+				d = &g->deps[i];
+		if (!d) {
+			if (g->n_deps == TPI_GCACHE_MAX_DEPS) {
+				g->n_deps = SIZE_MAX;
 				return;
 			}
+			d = &g->deps[g->n_deps++];
+			d->field = a->field;
+			d->presence_only = true;
 		}
-		if (g->n_deps == TPI_GCACHE_MAX_DEPS) {
-			g->n_deps = SIZE_MAX;
-			return;
-		}
-		g->dep_presence_only[g->n_deps] = presence;
-		g->deps[g->n_deps++] = a->field;
+		d->presence_only &= presence;
+		for (i = 0; i < d->n_atoms && i < TPI_DEP_MAX_ATOMS; i++)
+			if (d->atoms[i] == n->atom)
+				return;
+		if (d->n_atoms < TPI_DEP_MAX_ATOMS)
+			d->atoms[d->n_atoms] = n->atom;
+		if (d->n_atoms <= TPI_DEP_MAX_ATOMS)
+			d->n_atoms++;
 		return;
 	}
 	for (i = 0; i < n->n_kids; i++)
 		node_deps(rs, &n->kids[i], g);
+}
+
+/*
+ * Whether a field usually takes many distinct values: whole urls and
+ * referrers (with their query strings), search terms, ids, times,
+ * amounts, and any attribute the library does not know. Keying a group
+ * on the truth values of the few atoms that read such a field keeps its
+ * cache useful; the other derived fields (source, medium, hosts, paths)
+ * and the outputs take few values and are cheaper to key by value than
+ * to test (a campaign regex on every event).
+ */
+static bool
+many_values(const struct tpi_fref *f)
+{
+	if (f->kind == TPI_FK_NAMED)
+		return true;
+	if (f->kind != TPI_FK_DERIVED)
+		return false;
+	switch (f->id) {
+	case TP_FIELD_CUSTOMER_ID:
+	case TP_FIELD_TIMESTAMP:
+	case TP_FIELD_URL:
+	case TP_FIELD_REFERRER:
+	case TP_FIELD_TERM:
+	case TP_FIELD_REFERRER_TERM:
+	case TP_FIELD_VALUE:
+	case TP_FIELD_SCORE:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static void
@@ -1163,17 +1203,27 @@ collect_deps(struct compiler *c)
 		struct tpi_group *g = &rs->groups[i];
 
 		g->deps = tpi_calloc(TPI_GCACHE_MAX_DEPS, sizeof(*g->deps));
-		g->dep_presence_only = tpi_calloc(TPI_GCACHE_MAX_DEPS, sizeof(bool));
-		if (!g->deps || !g->dep_presence_only) {
+		if (!g->deps) {
 			nomem(c);
 			return;
 		}
 		for (k = 0; k < g->n_rules; k++)
 			node_deps(rs, &g->rules[k].when, g);
+		for (k = 0; g->n_deps != SIZE_MAX && k < g->n_deps; k++) {
+			struct tpi_dep *d = &g->deps[k];
+
+			d->key = d->presence_only ? TPI_DEP_PRESENCE :
+				 d->n_atoms <= TPI_DEP_MAX_ATOMS &&
+				 many_values(&d->field) ? TPI_DEP_ATOMS :
+				 TPI_DEP_VALUE;
+		}
 		if (!tpi_group_index_build(rs, g)) {
 			nomem(c);
 			return;
 		}
+		g->cache_sets = g->index ? TPI_GCACHE_SETS_LARGE : TPI_GCACHE_SETS;
+		g->cache_off = (uint32_t)rs->cache_entries;
+		rs->cache_entries += 2 * (size_t)g->cache_sets;
 	}
 }
 

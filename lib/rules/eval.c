@@ -251,6 +251,21 @@ atom_eval(const tp_ruleset *rs, const struct tpi_rules_link *link,
 	}
 }
 
+/* An atom's truth value for this event, memoized. */
+static inline bool
+atom_memo(const tp_ruleset *rs, const struct tpi_rules_link *link,
+	  struct tpi_eval *ev, uint32_t atom)
+{
+	uint32_t m = ev->memo[atom];
+	bool r;
+
+	if ((m >> 1) == ev->gen)
+		return m & 1;
+	r = atom_eval(rs, link, ev, &rs->atoms[atom]);
+	ev->memo[atom] = (ev->gen << 1) | (uint32_t)r;
+	return r;
+}
+
 static bool
 node_eval(const tp_ruleset *rs, const struct tpi_rules_link *link,
 	  struct tpi_eval *ev, const struct tpi_node *n)
@@ -260,16 +275,8 @@ node_eval(const tp_ruleset *rs, const struct tpi_rules_link *link,
 	switch (n->type) {
 	case TPI_N_TRUE:
 		return true;
-	case TPI_N_ATOM: {
-		uint32_t m = ev->memo[n->atom];
-		bool r;
-
-		if ((m >> 1) == ev->gen)
-			return m & 1;
-		r = atom_eval(rs, link, ev, &rs->atoms[n->atom]);
-		ev->memo[n->atom] = (ev->gen << 1) | (uint32_t)r;
-		return r;
-	}
+	case TPI_N_ATOM:
+		return atom_memo(rs, link, ev, n->atom);
 	case TPI_N_ALL:
 		for (i = 0; i < n->n_kids; i++)
 			if (!node_eval(rs, link, ev, &n->kids[i]))
@@ -334,21 +341,34 @@ mix_hash(const char *p, size_t n)
 }
 
 /*
- * The key of a group's outcome: the values of its fields, each as a
- * 2-byte length (0xffff = absent) and its bytes. False when it does not
- * fit in TPI_GCACHE_KEY bytes.
+ * The key of a group's outcome: for each of its fields, as the field's
+ * key says (struct tpi_dep), the truth values of its atoms (one byte),
+ * its presence (2 bytes) or its value (a 2-byte length, 0xffff = absent,
+ * and its bytes). False when it does not fit in TPI_GCACHE_KEY bytes.
  */
 static bool
 group_key(const tp_ruleset *rs, const struct tpi_rules_link *link,
-	  const struct tpi_eval *ev, const struct tpi_group *g, char *key,
+	  struct tpi_eval *ev, const struct tpi_group *g, char *key,
 	  size_t *len)
 {
-	size_t i, n = 0;
+	size_t i, k, n = 0;
 
 	for (i = 0; i < g->n_deps; i++) {
+		const struct tpi_dep *d = &g->deps[i];
 		struct tpi_str v = { NULL, 0 };
-		bool present = field_value(rs, link, ev, &g->deps[i], &v) && v.n;
+		bool present;
 
+		if (d->key == TPI_DEP_ATOMS) {
+			unsigned bits = 0;
+
+			if (n + 1 > TPI_GCACHE_KEY)
+				return false;
+			for (k = 0; k < d->n_atoms; k++)
+				bits |= (unsigned)atom_memo(rs, link, ev, d->atoms[k]) << k;
+			key[n++] = (char)bits;
+			continue;
+		}
+		present = field_value(rs, link, ev, &d->field, &v) && v.n;
 		if (!present) {
 			if (n + 2 > TPI_GCACHE_KEY)
 				return false;
@@ -356,7 +376,7 @@ group_key(const tp_ruleset *rs, const struct tpi_rules_link *link,
 			key[n++] = (char)0xff;
 			continue;
 		}
-		if (g->dep_presence_only[i]) {
+		if (d->key == TPI_DEP_PRESENCE) {
 			/* exists/missing only: the value does not matter */
 			if (n + 2 > TPI_GCACHE_KEY)
 				return false;
@@ -496,7 +516,7 @@ tpi_ruleset_eval(const tp_ruleset *rs, const struct tpi_rules_link *link,
 	}
 	for (g = 0; g < rs->n_groups; g++) {
 		const struct tpi_group *grp = &rs->groups[g];
-		struct tpi_gcache_entry *e = NULL;
+		struct tpi_gcache_entry *e = NULL, *set;
 		char key[TPI_GCACHE_KEY];
 		size_t len = 0;
 		uint64_t h = 0;
@@ -505,14 +525,28 @@ tpi_ruleset_eval(const tp_ruleset *rs, const struct tpi_rules_link *link,
 		if (ev->gcache && grp->n_deps != SIZE_MAX &&
 		    group_key(rs, link, ev, grp, key, &len)) {
 			h = mix_hash(key, len);
-			e = &ev->gcache[(link->group_base + g) * TPI_GCACHE_WAYS +
-					(h & (TPI_GCACHE_WAYS - 1))];
-			if (e->valid && e->hash == h && e->len == len &&
-			    memcmp(e->key, key, len) == 0) {
-				if (e->rule >= 0)
-					apply(link, ev, &grp->rules[e->rule]);
+			set = &ev->gcache[link->group_base + grp->cache_off +
+					  2 * (h & (grp->cache_sets - 1))];
+			if (set[0].valid && set[0].hash == h && set[0].len == len &&
+			    memcmp(set[0].key, key, len) == 0) {
+				if (set[0].rule >= 0)
+					apply(link, ev, &grp->rules[set[0].rule]);
 				continue;
 			}
+			if (set[1].valid && set[1].hash == h && set[1].len == len &&
+			    memcmp(set[1].key, key, len) == 0) {
+				struct tpi_gcache_entry t = set[1];
+
+				/* most recently used first */
+				set[1] = set[0];
+				set[0] = t;
+				if (t.rule >= 0)
+					apply(link, ev, &grp->rules[t.rule]);
+				continue;
+			}
+			/* the older entry makes room */
+			set[1] = set[0];
+			e = &set[0];
 		}
 		rule = group_eval(rs, link, ev, grp);
 		if (rule >= 0)

@@ -159,24 +159,54 @@ struct tpi_group_index {
 	size_t n_keys, cap_keys;
 };
 
+/*
+ * A field a group's conditions read, and how the group's cache key
+ * represents it. The group's outcome is a function of the values of its
+ * fields; more precisely, of the truth values of the atoms that read
+ * them. A field read by few atoms (a referrer tested by one `contains`, a
+ * search term by one regex) is keyed by those atoms' truth values, so
+ * that its many distinct values share cache entries; a field read by many
+ * atoms (event, medium) is keyed by its value; a field only tested by
+ * exists/missing by its presence.
+ */
+#define TPI_DEP_MAX_ATOMS 3
+
+enum tpi_dep_key { TPI_DEP_VALUE = 0, TPI_DEP_PRESENCE, TPI_DEP_ATOMS };
+
+struct tpi_dep {
+	struct tpi_fref field;
+	uint8_t key;                   /* enum tpi_dep_key */
+	bool presence_only;            /* only exists/missing read it */
+	uint8_t n_atoms;               /* > TPI_DEP_MAX_ATOMS: too many to list */
+	uint32_t atoms[TPI_DEP_MAX_ATOMS];
+};
+
 struct tpi_group {
 	char *name;
 	struct tpi_rule *rules;
 	size_t n_rules;
 	/* The distinct fields the group's conditions read: its outcome is a
 	 * function of their values, so it can be cached per result. */
-	struct tpi_fref *deps;
-	bool *dep_presence_only;       /* only exists/missing read the field */
+	struct tpi_dep *deps;
 	size_t n_deps;
+	/* Its part of a result's cache: 2-way sets (a power of two) from
+	 * entry cache_off of the rule set's part. */
+	uint32_t cache_sets;
+	uint32_t cache_off;
 	/* The candidate index (rules/index.c); absent when not indexed. */
 	struct tpi_group_index *index;
 };
 
 /*
- * A per-result cache of group outcomes, keyed by the values of the
- * group's fields: direct-mapped, TPI_GCACHE_WAYS entries per group.
+ * A per-result cache of group outcomes, keyed by the group's fields
+ * (struct tpi_dep): two ways a set, the most recently used first;
+ * TPI_GCACHE_SETS sets for a group, TPI_GCACHE_SETS_LARGE for an indexed
+ * one (many rules, and often many distinct keys: url paths x sources).
+ * The memory is zeroed when allocated, so only the sets in use are ever
+ * touched.
  */
-#define TPI_GCACHE_WAYS 256
+#define TPI_GCACHE_SETS 128
+#define TPI_GCACHE_SETS_LARGE 2048
 #define TPI_GCACHE_KEY 232
 #define TPI_GCACHE_MAX_DEPS 24
 
@@ -210,6 +240,7 @@ struct tp_ruleset {
 	bool uses_regex;
 	size_t memory;
 	size_t n_rules;
+	size_t cache_entries;          /* of a result's group cache, all groups */
 };
 
 /* The per-event state the rules read and write. */
@@ -224,7 +255,7 @@ struct tpi_eval {
 	size_t n_rules;
 	uint32_t *memo;                /* per atom: gen << 1 | value */
 	size_t n_memo;
-	struct tpi_gcache_entry *gcache;   /* TPI_GCACHE_WAYS per group */
+	struct tpi_gcache_entry *gcache;   /* the groups' parts (struct tpi_group) */
 	uint32_t gen;
 	pcre2_match_data *md;
 };
@@ -233,7 +264,7 @@ struct tpi_eval {
 struct tpi_rules_link {
 	const uint16_t *label_slot;    /* rs name -> label slot */
 	const uint16_t *attr_slot;     /* rs name -> attribute slot, 0xffff = none */
-	size_t group_base;             /* this rule set's first group in the cache */
+	size_t group_base;             /* this rule set's first entry in the cache */
 };
 
 /* Build, free and measure a group's candidate index (rules/index.c).

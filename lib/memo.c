@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The event memo of a result: the outcome of classifying an event,
+ * remembered by the values of the attributes the classifier reads.
+ *
+ * A classification is a function of the attributes in the classifier's
+ * key slots (the url, the referrer, the utm_* attributes and whatever the
+ * rule sets read, tpi_classifier's key_slots) and of the classifier's
+ * configuration (its generation). Real traffic repeats itself: the same
+ * landing pages, referrers and campaigns come back thousands of times, so
+ * a result remembers the outcomes of the last events it classified, in
+ * sets of two entries (the most recently used first), and an event whose
+ * key slots hold the same bytes as a remembered one gets that outcome
+ * without deriving anything or running a rule.
+ *
+ * An entry is a fixed-size block: a head with the outputs, then records
+ * of variable length: the names of the matching rules, the derived
+ * fields, the labels, a copy of the key and the bytes of derived values
+ * that lived in the result's scratch space (decoded query parameters, a
+ * lowercased engine name). A derived value that is a view into a key
+ * attribute is remembered as (slot, offset): restored, it points into
+ * the new event's attribute, which holds the same bytes. Strings of the
+ * rule sets, the catalog and the referrer database are remembered by
+ * address: they live as long as the classifier's generation. An event
+ * whose record does not fit an entry is not remembered.
+ */
+#include <string.h>
+
+#include "classifier-private.h"
+#include "util/hash.h"
+#include "util/mem.h"
+
+#define TPI_MEMO_STRIDE 1024
+
+struct memo_head {
+	uint64_t hash;
+	uint32_t epoch;            /* valid when equal to the result's */
+	uint32_t key_len;          /* bytes of the key copy */
+	uint32_t extra_len;        /* bytes copied from the scratch space */
+	int32_t channel, touchpoint, stage;
+	int32_t referrer_medium;
+	int8_t referrer_known, referrer_parent;
+	uint8_t n_rules, n_derived, n_labels;
+	uint8_t dims[TP_DIMENSION_LAST + 1];
+	const char *rule;
+};
+
+enum { D_ABS, D_SLOT, D_EXTRA };
+
+struct memo_derived {
+	const char *p;             /* D_ABS: the value; otherwise unused */
+	uint32_t off;              /* D_SLOT: in the attribute; D_EXTRA: in the extra bytes */
+	uint32_t n;
+	uint8_t field;
+	uint8_t kind;
+	uint16_t slot;
+};
+
+struct memo_label {
+	const char *p;
+	uint32_t n;
+	uint32_t slot;
+};
+
+/* The derived fields that are the canonical attributes themselves:
+ * restored from the event, never remembered. */
+static bool
+is_copy(int f)
+{
+	return f == TP_FIELD_CUSTOMER_ID || f == TP_FIELD_TIMESTAMP ||
+	       f == TP_FIELD_EVENT || f == TP_FIELD_URL ||
+	       f == TP_FIELD_REFERRER || f == TP_FIELD_VALUE ||
+	       f == TP_FIELD_SCORE;
+}
+
+void
+tpi_memo_copy_fields(tp_result *r)
+{
+	struct tpi_str *d = r->ev.derived;
+	const struct tpi_str *a = r->attrs;
+
+	d[TP_FIELD_CUSTOMER_ID] = a[TPI_C_CUSTOMER_ID];
+	d[TP_FIELD_TIMESTAMP] = a[TPI_C_TIMESTAMP];
+	d[TP_FIELD_EVENT] = a[TPI_C_EVENT];
+	d[TP_FIELD_URL] = a[TPI_C_URL];
+	d[TP_FIELD_REFERRER] = a[TPI_C_REFERRER];
+	d[TP_FIELD_VALUE] = a[TPI_C_VALUE];
+	d[TP_FIELD_SCORE] = a[TPI_C_SCORE];
+}
+
+tp_status
+tpi_memo_fit(tp_result *r)
+{
+	size_t n = r->memo_size;
+
+	if (!n || r->memo_table)
+		return TP_OK;
+	/* calloc: pages are touched only as entries fill */
+	r->memo_table = tpi_calloc(n, TPI_MEMO_STRIDE);
+	if (!r->memo_table)
+		return TP_ENOMEM;
+	r->memo_epoch = 1;
+	return TP_OK;
+}
+
+void
+tpi_memo_forget(tp_result *r)
+{
+	/* Entries of older epochs are invalid; wrapping around to 0 (the
+	 * epoch of never-written entries) clears the table instead. */
+	if (++r->memo_epoch == 0) {
+		if (r->memo_table)
+			memset(r->memo_table, 0, r->memo_size * TPI_MEMO_STRIDE);
+		r->memo_epoch = 1;
+	}
+}
+
+uint64_t
+tpi_memo_hash(const tp_classifier *c, const tp_result *r)
+{
+	uint64_t h = TPI_K3;
+	size_t i;
+
+	for (i = 0; i < c->n_key_slots; i++) {
+		const struct tpi_str *v = &r->attrs[c->key_slots[i]];
+
+		h = tpi_hash_str(v->p ? v->p : "", v->p ? v->n : 0, h ^ i);
+	}
+	return h;
+}
+
+static inline struct memo_head *
+entry(const tp_result *r, size_t i)
+{
+	return (struct memo_head *)(void *)(r->memo_table + i * TPI_MEMO_STRIDE);
+}
+
+/* The parts of an entry's record. */
+struct parts {
+	const char **rules;
+	struct memo_derived *derived;
+	struct memo_label *labels;
+	char *key;
+	char *extra;
+};
+
+static void
+parts_of(struct memo_head *e, struct parts *p)
+{
+	char *q = (char *)(e + 1);
+
+	p->rules = (const char **)(void *)q;
+	q += e->n_rules * sizeof(*p->rules);
+	p->derived = (struct memo_derived *)(void *)q;
+	q += e->n_derived * sizeof(*p->derived);
+	p->labels = (struct memo_label *)(void *)q;
+	q += e->n_labels * sizeof(*p->labels);
+	p->key = q;
+	p->extra = q + e->key_len;
+}
+
+static bool
+key_equal(const tp_classifier *c, const tp_result *r, const char *key,
+	  uint32_t key_len)
+{
+	const char *q = key, *end = key + key_len;
+	size_t i;
+
+	for (i = 0; i < c->n_key_slots; i++) {
+		const struct tpi_str *v = &r->attrs[c->key_slots[i]];
+		uint32_t n;
+
+		if ((size_t)(end - q) < 4)
+			return false;
+		memcpy(&n, q, 4);
+		q += 4;
+		if (!v->p) {
+			if (n != UINT32_MAX)
+				return false;
+			continue;
+		}
+		if (n != v->n || (size_t)(end - q) < n ||
+		    !tpi_bytes_eq(q, v->p, n))
+			return false;
+		q += n;
+	}
+	return q == end;
+}
+
+static void
+restore(const tp_classifier *c, tp_result *r, struct memo_head *e)
+{
+	struct tpi_eval *ev = &r->ev;
+	struct parts p;
+	size_t i;
+
+	parts_of(e, &p);
+	(void)c;
+	ev->channel = e->channel;
+	ev->touchpoint = e->touchpoint;
+	ev->stage = e->stage;
+	memcpy(ev->dims, e->dims, sizeof(ev->dims));
+	ev->rule = e->rule;
+	ev->n_rules = e->n_rules;
+	for (i = 0; i < e->n_rules; i++)
+		ev->rules[i] = p.rules[i];
+	r->referrer_known = e->referrer_known;
+	r->referrer_parent = e->referrer_parent;
+	r->referrer_medium = (tp_referrer_medium)e->referrer_medium;
+	tpi_memo_copy_fields(r);
+	for (i = 0; i < e->n_derived; i++) {
+		const struct memo_derived *d = &p.derived[i];
+		struct tpi_str *out = &ev->derived[d->field];
+
+		out->n = d->n;
+		if (d->kind == D_ABS)
+			out->p = d->p;
+		else if (d->kind == D_SLOT)
+			out->p = r->attrs[d->slot].p + d->off;
+		else
+			out->p = p.extra + d->off;
+	}
+	for (i = 0; i < e->n_labels; i++) {
+		r->labels[p.labels[i].slot].p = p.labels[i].p;
+		r->labels[p.labels[i].slot].n = p.labels[i].n;
+	}
+}
+
+bool
+tpi_memo_lookup(const tp_classifier *c, tp_result *r, uint64_t h)
+{
+	size_t set = (size_t)(h & (r->memo_size / 2 - 1)) * 2;
+	struct memo_head *e0 = entry(r, set), *e1 = entry(r, set + 1);
+	struct parts p;
+
+	if (e0->epoch == r->memo_epoch && e0->hash == h) {
+		parts_of(e0, &p);
+		if (key_equal(c, r, p.key, e0->key_len)) {
+			restore(c, r, e0);
+			return true;
+		}
+	}
+	if (e1->epoch == r->memo_epoch && e1->hash == h) {
+		parts_of(e1, &p);
+		if (key_equal(c, r, p.key, e1->key_len)) {
+			_Alignas(8) char tmp[TPI_MEMO_STRIDE];
+
+			/* most recently used first */
+			memcpy(tmp, e1, TPI_MEMO_STRIDE);
+			memcpy(e1, e0, TPI_MEMO_STRIDE);
+			memcpy(e0, tmp, TPI_MEMO_STRIDE);
+			restore(c, r, e0);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Whether [p, p + n) lies within [base, base + len]. */
+static inline bool
+within(const char *p, size_t n, const char *base, size_t len)
+{
+	return base && p >= base && p + n <= base + len;
+}
+
+void
+tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
+{
+	const struct tpi_eval *ev = &r->ev;
+	size_t set = (size_t)(h & (r->memo_size / 2 - 1)) * 2;
+	struct memo_head *e0 = entry(r, set), *e1 = entry(r, set + 1);
+	struct memo_head head;
+	struct parts p;
+	_Alignas(8) char rec[TPI_MEMO_STRIDE];
+	struct memo_derived dv[TPI_FIELD_COUNT];
+	struct memo_label lb[UINT8_MAX];
+	size_t n_dv = 0, n_lb = 0, key_len = 0, extra_len = 0, need, i, k;
+	char *q;
+
+	memset(&head, 0, sizeof(head));
+	if (ev->n_rules > UINT8_MAX)
+		return;
+	/* The derived fields: where each value lives. */
+	for (i = 1; i < TPI_FIELD_COUNT; i++) {
+		const struct tpi_str *v = &ev->derived[i];
+		struct memo_derived *d = &dv[n_dv];
+		bool placed = false;
+
+		if (!v->p || is_copy((int)i))
+			continue;
+		memset(d, 0, sizeof(*d));
+		d->field = (uint8_t)i;
+		d->n = (uint32_t)v->n;
+		for (k = 0; k < c->n_key_slots && !placed; k++) {
+			const struct tpi_str *a = &r->attrs[c->key_slots[k]];
+
+			if (a->p && within(v->p, v->n, a->p, a->n)) {
+				d->kind = D_SLOT;
+				d->slot = c->key_slots[k];
+				d->off = (uint32_t)(v->p - a->p);
+				placed = true;
+			}
+		}
+		if (!placed && within(v->p, v->n, r->scratch, r->cap_scratch)) {
+			d->kind = D_EXTRA;
+			d->off = (uint32_t)extra_len;
+			d->p = v->p;   /* copied below */
+			extra_len += v->n;
+			placed = true;
+		}
+		if (!placed) {
+			/* A view into an attribute outside the key would not
+			 * hold the same bytes next time: do not remember. */
+			for (k = 0; k < c->n_attrs; k++)
+				if (r->attrs[k].p &&
+				    within(v->p, v->n, r->attrs[k].p, r->attrs[k].n))
+					return;
+			d->kind = D_ABS;
+			d->p = v->p;
+		}
+		n_dv++;
+	}
+	for (i = 0; i < c->n_labels; i++) {
+		if (!r->labels[i].p)
+			continue;
+		if (n_lb == sizeof(lb) / sizeof(lb[0]))
+			return;
+		lb[n_lb].p = r->labels[i].p;
+		lb[n_lb].n = (uint32_t)r->labels[i].n;
+		lb[n_lb].slot = (uint32_t)i;
+		n_lb++;
+	}
+	for (i = 0; i < c->n_key_slots; i++) {
+		const struct tpi_str *a = &r->attrs[c->key_slots[i]];
+
+		key_len += 4 + (a->p ? a->n : 0);
+	}
+	need = sizeof(head) + ev->n_rules * sizeof(const char *) +
+	       n_dv * sizeof(struct memo_derived) +
+	       n_lb * sizeof(struct memo_label) + key_len + extra_len;
+	if (need > TPI_MEMO_STRIDE)
+		return;
+
+	head.hash = h;
+	head.epoch = r->memo_epoch;
+	head.key_len = (uint32_t)key_len;
+	head.extra_len = (uint32_t)extra_len;
+	head.channel = ev->channel;
+	head.touchpoint = ev->touchpoint;
+	head.stage = ev->stage;
+	head.referrer_medium = (int32_t)r->referrer_medium;
+	head.referrer_known = (int8_t)r->referrer_known;
+	head.referrer_parent = (int8_t)r->referrer_parent;
+	head.n_rules = (uint8_t)ev->n_rules;
+	head.n_derived = (uint8_t)n_dv;
+	head.n_labels = (uint8_t)n_lb;
+	memcpy(head.dims, ev->dims, sizeof(head.dims));
+	head.rule = ev->rule;
+
+	/* Build the record aside, then move the older entry out of way 0. */
+	memcpy(rec, &head, sizeof(head));
+	parts_of((struct memo_head *)(void *)rec, &p);
+	for (i = 0; i < ev->n_rules; i++)
+		p.rules[i] = ev->rules[i];
+	for (i = 0; i < n_lb; i++)
+		p.labels[i] = lb[i];
+	q = p.key;
+	for (i = 0; i < c->n_key_slots; i++) {
+		const struct tpi_str *a = &r->attrs[c->key_slots[i]];
+		uint32_t n = a->p ? (uint32_t)a->n : UINT32_MAX;
+
+		memcpy(q, &n, 4);
+		q += 4;
+		if (a->p) {
+			memcpy(q, a->p, a->n);
+			q += a->n;
+		}
+	}
+	for (i = 0; i < n_dv; i++) {
+		if (dv[i].kind == D_EXTRA) {
+			memcpy(p.extra + dv[i].off, dv[i].p, dv[i].n);
+			dv[i].p = NULL;
+		}
+		p.derived[i] = dv[i];
+	}
+	if (e0->epoch == r->memo_epoch)
+		memcpy(e1, e0, TPI_MEMO_STRIDE);
+	memcpy(e0, rec, need);
+}
