@@ -676,6 +676,8 @@ tp_result_label(const tp_result *r, size_t index, const char **name,
 
 /* ---- JSON ---- */
 
+/* The writer counts every byte and stores what fits before the last
+ * byte of the buffer; tp_result_json() terminates the text at the end. */
 struct jw {
 	char *buf;
 	size_t size;
@@ -683,14 +685,13 @@ struct jw {
 	bool first;
 };
 
-static void
+static inline void
 jw_raw(struct jw *w, const char *s, size_t n)
 {
-	if (w->len < w->size) {
-		size_t k = w->size - w->len - 1 < n ? w->size - w->len - 1 : n;
-
-		memcpy(w->buf + w->len, s, k);
-		w->buf[w->len + k] = '\0';
+	if (w->len + n < w->size) {
+		memcpy(w->buf + w->len, s, n);
+	} else if (w->len + 1 < w->size) {
+		memcpy(w->buf + w->len, s, w->size - w->len - 1);
 	}
 	w->len += n;
 }
@@ -735,11 +736,21 @@ jw_str(struct jw *w, const char *s, size_t n)
 	while (i < n) {
 		unsigned char ch;
 
-		if (i + 8 <= n && !tpi_json_special8(s + i)) {
+		if (i + 8 <= n) {
+			uint64_t m = tpi_json_special_mask8(s + i);
+			size_t k = m ? tpi_first_flagged(m) : 8;
+
+			/* the bytes before the first special one as they are */
 			memcpy(o, s + i, 8);
-			o += 8;
-			i += 8;
-			continue;
+			o += k;
+			i += k;
+			if (k)
+				continue;
+		} else if (n >= 8 && !tpi_json_special8(s + n - 8)) {
+			/* a tail with nothing to escape: its last 8 bytes */
+			memcpy(o, s + i, n - i);
+			o += n - i;
+			break;
 		}
 		ch = (unsigned char)s[i++];
 		if (ch >= 0x20 && ch != '"' && ch != '\\') {
@@ -755,50 +766,58 @@ jw_str(struct jw *w, const char *s, size_t n)
 		}
 	}
 	*o++ = '"';
-	*o = '\0';
 	w->len += (size_t)(o - o0);
 }
 
-static void
-jw_key(struct jw *w, const char *key)
+/* A key written as ",\"key\":" (the comma unless first): the keys are
+ * this file's own ASCII names, nothing to escape. */
+#define KEY(k) { ",\"" k "\":", sizeof(",\"" k "\":") - 1 }
+
+struct jw_keytext {
+	const char *text;
+	size_t len;
+};
+
+static inline void
+jw_key(struct jw *w, struct jw_keytext k)
 {
-	if (!w->first)
-		jw_raw(w, ",", 1);
+	if (w->first)
+		jw_raw(w, k.text + 1, k.len - 1);
+	else
+		jw_raw(w, k.text, k.len);
 	w->first = false;
-	/* the keys are this file's own ASCII names: nothing to escape */
-	jw_raw(w, "\"", 1);
-	jw_raw(w, key, strlen(key));
-	jw_raw(w, "\":", 2);
 }
 
-static void
-jw_member(struct jw *w, const char *key, const char *v, size_t n)
+static inline void
+jw_member(struct jw *w, struct jw_keytext k, const char *v, size_t n)
 {
 	if (!v)
 		return;
-	jw_key(w, key);
+	jw_key(w, k);
 	jw_str(w, v, n);
 }
 
 TP_EXPORT long
 tp_result_json(const tp_result *r, char *buf, size_t size)
 {
-	static const struct { const char *key; tp_field f; } members[] = {
-		{ "source", TP_FIELD_SOURCE }, { "medium", TP_FIELD_MEDIUM },
-		{ "campaign", TP_FIELD_CAMPAIGN },
-		{ "channel_group", TP_FIELD_CHANNEL_GROUP },
-		{ "channel", TP_FIELD_CHANNEL }, { "touchpoint", TP_FIELD_TOUCHPOINT },
-		{ "stage", TP_FIELD_STAGE }, { "phase", TP_FIELD_PHASE },
-		{ "rule", TP_FIELD_RULE },
+	static const struct { struct jw_keytext key; tp_field f; } members[] = {
+		{ KEY("source"), TP_FIELD_SOURCE }, { KEY("medium"), TP_FIELD_MEDIUM },
+		{ KEY("campaign"), TP_FIELD_CAMPAIGN },
+		{ KEY("channel_group"), TP_FIELD_CHANNEL_GROUP },
+		{ KEY("channel"), TP_FIELD_CHANNEL },
+		{ KEY("touchpoint"), TP_FIELD_TOUCHPOINT },
+		{ KEY("stage"), TP_FIELD_STAGE }, { KEY("phase"), TP_FIELD_PHASE },
+		{ KEY("rule"), TP_FIELD_RULE },
 	};
+	static const struct jw_keytext k_referrer = KEY("referrer"),
+		k_known = KEY("known"), k_medium = KEY("medium"),
+		k_source = KEY("source"), k_term = KEY("term");
 	struct jw w = { buf, buf ? size : 0, 0, true };
 	size_t i, n;
 	const char *v;
 
 	if (!r || !r->classifier)
 		return TP_EINVAL;
-	if (w.size)
-		w.buf[0] = '\0';
 	jw_raw(&w, "{", 1);
 	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
 		n = 0;
@@ -806,21 +825,23 @@ tp_result_json(const tp_result *r, char *buf, size_t size)
 		jw_member(&w, members[i].key, v, n);
 	}
 	if (r->ev.derived[TP_FIELD_REFERRER_MEDIUM].p) {
-		jw_key(&w, "referrer");
+		jw_key(&w, k_referrer);
 		w.first = true;
 		jw_raw(&w, "{", 1);
-		jw_key(&w, "known");
+		jw_key(&w, k_known);
 		jw_raw(&w, r->referrer_known ? "true" : "false",
 		       r->referrer_known ? 4 : 5);
 		v = tp_result_field(r, TP_FIELD_REFERRER_MEDIUM, &n);
-		jw_member(&w, "medium", v, n);
+		jw_member(&w, k_medium, v, n);
 		v = tp_result_field(r, TP_FIELD_REFERRER_SOURCE, &n);
-		jw_member(&w, "source", v, n);
+		jw_member(&w, k_source, v, n);
 		v = tp_result_field(r, TP_FIELD_REFERRER_TERM, &n);
-		jw_member(&w, "term", v, n);
+		jw_member(&w, k_term, v, n);
 		jw_raw(&w, "}", 1);
 		w.first = false;
 	}
 	jw_raw(&w, "}", 1);
+	if (w.size)
+		w.buf[w.len < w.size ? w.len : w.size - 1] = '\0';
 	return (long)w.len;
 }

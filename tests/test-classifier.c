@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
 #include <touchpoint/touchpoint.h>
 
 #include "test-common.h"
@@ -304,6 +305,66 @@ START_TEST(mismatched_catalog)
 }
 END_TEST
 
+/*
+ * The JSON of a result escapes every value exactly, wherever its special
+ * bytes fall against the writer's 8-byte steps, and cuts like snprintf at
+ * every buffer size.
+ */
+START_TEST(json_escapes)
+{
+	static const char specials[] = { '"', '\\', '\n', '\x01', '\x1f', 'z' };
+	tp_classifier *c = classifier("default");
+	tp_result *r;
+	char value[64], full[512], cut[512];
+	tp_attr a[4];
+	size_t len, pos, k, size;
+
+	ck_assert_int_eq(tp_result_new(&r), TP_OK);
+	a[0] = (tp_attr){ "event", 5, "page_view", 9 };
+	a[1] = (tp_attr){ "utm_source", 10, "news", 4 };
+	a[2] = (tp_attr){ "utm_medium", 10, "email", 5 };
+	for (len = 1; len <= 26; len++) {
+		for (pos = 0; pos < len; pos++) {
+			for (k = 0; k < sizeof(specials); k++) {
+				cJSON *j, *v;
+				long n;
+
+				memset(value, 'a' + (int)(len % 26), len);
+				value[pos] = specials[k];
+				if (pos + 2 < len)
+					value[len - 1] = '"';
+				a[3] = (tp_attr){ "utm_campaign", 12, value, len };
+				ck_assert_int_eq(tp_classify(c, a, 4, r), TP_OK);
+				n = tp_result_json(r, full, sizeof(full));
+				ck_assert_int_gt(n, 0);
+				ck_assert_int_lt(n, (long)sizeof(full));
+				ck_assert_uint_eq(strlen(full), (size_t)n);
+				j = cJSON_Parse(full);
+				ck_assert_msg(j != NULL, "not JSON: %s", full);
+				v = cJSON_GetObjectItemCaseSensitive(j, "campaign");
+				ck_assert(cJSON_IsString(v));
+				ck_assert_uint_eq(strlen(v->valuestring), len);
+				ck_assert(memcmp(v->valuestring, value, len) == 0);
+				cJSON_Delete(j);
+				for (size = 0; size <= (size_t)n + 1; size++) {
+					memset(cut, '#', sizeof(cut));
+					ck_assert_int_eq(tp_result_json(r, size ? cut : NULL,
+									size), n);
+					if (!size)
+						continue;
+					ck_assert_uint_eq(strlen(cut),
+							  (size_t)n < size ? (size_t)n : size - 1);
+					ck_assert(memcmp(cut, full, strlen(cut)) == 0);
+					ck_assert(cut[size] == '#');
+				}
+			}
+		}
+	}
+	tp_result_free(r);
+	tp_classifier_free(c);
+}
+END_TEST
+
 /* Events for the consistency tests: a mix of every normalisation path. */
 static const char *const mix[] = {
 	"event=page_view|url=https://s.example.com/?utm_source=google&utm_medium=cpc&utm_campaign=a",
@@ -493,6 +554,7 @@ tp_test_suite(void)
 	tcase_add_test(tc, mismatched_catalog);
 	tcase_add_test(tc, warm_equals_cold);
 	tcase_add_test(tc, threads_agree);
+	tcase_add_test(tc, json_escapes);
 	tcase_add_test(tc, allocation_failures_classify);
 	tcase_add_test(tc, allocation_failures_build);
 	tcase_set_timeout(tc, 600);

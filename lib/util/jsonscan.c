@@ -126,8 +126,16 @@ string(struct scan *sc, size_t *start, size_t *n)
 	size_t i = sc->pos + 1, w;
 
 	*start = i;
-	while (i + 8 <= sc->len && !tpi_json_special8(s + i))
+	while (i + 8 <= sc->len) {
+		uint64_t m = tpi_json_special_mask8(s + i);
+
+		if (m) {
+			/* straight to the closing quote or the first escape */
+			i += tpi_first_flagged(m);
+			break;
+		}
 		i += 8;
+	}
 	w = i;   /* where unescaped bytes go; == i until the first escape */
 	for (;;) {
 		unsigned char c;

@@ -14,10 +14,14 @@ tpi_lower(char c)
 	return (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
 }
 
-/* Whether one of the 8 bytes at p is '"', '\\' or below 0x20: a byte that
- * a JSON string cannot hold as it is. */
-static inline bool
-tpi_json_special8(const char *p)
+/*
+ * The 8 bytes at p, flagged: the high bit of a byte of the result is set
+ * for a '"', a '\\' or a byte below 0x20 (a byte that a JSON string cannot
+ * hold as it is). Exact for the first such byte in memory order; bytes
+ * after it may be flagged falsely (borrows).
+ */
+static inline uint64_t
+tpi_json_special_mask8(const char *p)
 {
 	const uint64_t ones = UINT64_C(0x0101010101010101);
 	uint64_t w, q, b;
@@ -25,8 +29,29 @@ tpi_json_special8(const char *p)
 	memcpy(&w, p, 8);
 	q = w ^ (ones * '"');
 	b = w ^ (ones * '\\');
-	return ((((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) &
-		UINT64_C(0x8080808080808080)) != 0;
+	return (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) &
+	       UINT64_C(0x8080808080808080);
+}
+
+/* Whether one of the 8 bytes at p is '"', '\\' or below 0x20. */
+static inline bool
+tpi_json_special8(const char *p)
+{
+	return tpi_json_special_mask8(p) != 0;
+}
+
+/* The index (0 to 7) of the first flagged byte of a nonzero
+ * tpi_json_special_mask8() result, or 0 where the byte order is not
+ * little-endian (the caller then looks byte by byte). */
+static inline size_t
+tpi_first_flagged(uint64_t m)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (size_t)__builtin_ctzll(m) >> 3;
+#else
+	(void)m;
+	return 0;
+#endif
 }
 
 /* The value of a hexadecimal digit, -1 for another character. */
