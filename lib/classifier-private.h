@@ -55,9 +55,12 @@ struct tp_classifier {
 	size_t n_gcache;                  /* group cache entries, all rule sets */
 	unsigned long generation;         /* bumped by every relink */
 	/* The attribute slots a classification reads (the event memo's
-	 * key, memo.c), ascending. */
+	 * key, memo.c), ascending, and the position of each slot among
+	 * them (0xff: not read). The memo serves classifiers that read at
+	 * most 64 slots. */
 	uint16_t *key_slots;
 	size_t n_key_slots;
+	uint8_t *key_pos;
 	char **internal;                  /* internal domains */
 	size_t n_internal, cap_internal;
 };
@@ -85,8 +88,10 @@ struct tp_result {
 	/* The event memo (memo.c): memo_size entries (a power of two, at
 	 * least 2; 0 = off), allocated at the first classification. */
 	char *memo_table;
+	uint8_t *memo_mru;                 /* per set: the way used last */
 	size_t memo_size;
 	uint32_t memo_epoch;
+	uint64_t memo_present;             /* key slots the event has, by position */
 };
 
 static inline uint32_t

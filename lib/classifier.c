@@ -171,7 +171,7 @@ copy_slot(int field)
 static bool
 key_slots(tp_ruleset *const *rulesets, size_t n_rulesets,
 	  const struct tpi_rules_link *links, size_t n_attrs,
-	  uint16_t **out, size_t *n_out)
+	  uint16_t **out, size_t *n_out, uint8_t **pos_out)
 {
 	static const int derive_reads[] = {
 		TPI_C_URL, TPI_C_REFERRER, TPI_C_UTM_SOURCE, TPI_C_UTM_MEDIUM,
@@ -179,6 +179,7 @@ key_slots(tp_ruleset *const *rulesets, size_t n_rulesets,
 	};
 	bool *mark = tpi_calloc(n_attrs ? n_attrs : 1, sizeof(bool));
 	uint16_t *slots;
+	uint8_t *pos;
 	size_t i, k, n = 0;
 
 	if (!mark)
@@ -204,16 +205,25 @@ key_slots(tp_ruleset *const *rulesets, size_t n_rulesets,
 	for (i = 0; i < n_attrs; i++)
 		n += mark[i];
 	slots = tpi_calloc(n ? n : 1, sizeof(*slots));
-	if (!slots) {
+	pos = tpi_malloc(n_attrs ? n_attrs : 1);
+	if (!slots || !pos) {
+		tpi_free(slots);
+		tpi_free(pos);
 		tpi_free(mark);
 		return false;
 	}
-	for (i = 0, n = 0; i < n_attrs; i++)
-		if (mark[i])
+	memset(pos, 0xff, n_attrs ? n_attrs : 1);
+	for (i = 0, n = 0; i < n_attrs; i++) {
+		if (mark[i]) {
+			if (n < 64)
+				pos[i] = (uint8_t)n;
 			slots[n++] = (uint16_t)i;
+		}
+	}
 	tpi_free(mark);
 	*out = slots;
 	*n_out = n;
+	*pos_out = pos;
 	return true;
 }
 
@@ -274,6 +284,7 @@ relink(tp_classifier *c, tp_ruleset *const *rulesets, size_t n_rulesets)
 	size_t n_attrs = 0, cap_attrs = 0, n_labels = 0, cap_labels = 0;
 	struct tpi_rules_link *links = NULL;
 	uint16_t **tables = NULL, *keys = NULL;
+	uint8_t *key_pos = NULL;
 	size_t i, k, max_atoms = 0, n_gcache = 0, n_keys = 0;
 	uint16_t slot;
 	bool ok = true;
@@ -335,9 +346,11 @@ relink(tp_classifier *c, tp_ruleset *const *rulesets, size_t n_rulesets)
 		if (rs->n_atoms > max_atoms)
 			max_atoms = rs->n_atoms;
 	}
-	ok = ok && key_slots(rulesets, n_rulesets, links, n_attrs, &keys, &n_keys);
+	ok = ok && key_slots(rulesets, n_rulesets, links, n_attrs, &keys,
+			     &n_keys, &key_pos);
 	if (ok && !name_table(c, attr_names, n_attrs)) {
 		tpi_free(keys);
+		tpi_free(key_pos);
 		ok = false;
 	}
 	if (!ok) {
@@ -365,8 +378,10 @@ relink(tp_classifier *c, tp_ruleset *const *rulesets, size_t n_rulesets)
 	c->max_atoms = max_atoms;
 	c->n_gcache = n_gcache;
 	tpi_free(c->key_slots);
+	tpi_free(c->key_pos);
 	c->key_slots = keys;
 	c->n_key_slots = n_keys;
+	c->key_pos = key_pos;
 	/* Unique in the process: a result that saw another classifier (even
 	 * one at the same address) forgets its cached outcomes. */
 	new_generation(c);
@@ -433,6 +448,7 @@ tp_classifier_free(tp_classifier *c)
 	tp_refdb_free(c->refdb);
 	tp_catalog_free(c->catalog);
 	tpi_free(c->key_slots);
+	tpi_free(c->key_pos);
 	tpi_free(c->short_names);
 	tpi_free(c);
 }

@@ -15,9 +15,11 @@
  *
  * An entry is a fixed-size block: a head with the outputs, then records
  * of variable length: the names of the matching rules, the derived
- * fields, the labels, a copy of the key and the bytes of derived values
- * that lived in the result's scratch space (decoded query parameters, a
- * lowercased engine name). A derived value that is a view into a key
+ * fields, the labels, a copy of the key (which key slots the event has,
+ * as a bit mask, then the length and bytes of each) and the bytes of
+ * derived values that lived in the result's scratch space (decoded query
+ * parameters, a lowercased engine name). A set's way used last is
+ * remembered aside, and a new outcome replaces the other way. A derived value that is a view into a key
  * attribute is remembered as (slot, offset): restored, it points into
  * the new event's attribute, which holds the same bytes. Strings of the
  * rule sets, the catalog and the referrer database are remembered by
@@ -97,8 +99,14 @@ tpi_memo_fit(tp_result *r)
 		return TP_OK;
 	/* calloc: pages are touched only as entries fill */
 	r->memo_table = tpi_calloc(n, TPI_MEMO_STRIDE);
-	if (!r->memo_table)
+	r->memo_mru = tpi_calloc(n / 2, 1);
+	if (!r->memo_table || !r->memo_mru) {
+		tpi_free(r->memo_table);
+		tpi_free(r->memo_mru);
+		r->memo_table = NULL;
+		r->memo_mru = NULL;
 		return TP_ENOMEM;
+	}
 	r->memo_epoch = 1;
 	return TP_OK;
 }
@@ -118,13 +126,14 @@ tpi_memo_forget(tp_result *r)
 uint64_t
 tpi_memo_hash(const tp_classifier *c, const tp_result *r)
 {
-	uint64_t h = TPI_K3;
-	size_t i;
+	uint64_t m = r->memo_present, h = tpi_mum(m ^ TPI_K3, TPI_K2);
 
-	for (i = 0; i < c->n_key_slots; i++) {
-		const struct tpi_str *v = &r->attrs[c->key_slots[i]];
+	while (m) {
+		unsigned k = (unsigned)__builtin_ctzll(m);
+		const struct tpi_str *v = &r->attrs[c->key_slots[k]];
 
-		h = tpi_hash_str(v->p ? v->p : "", v->p ? v->n : 0, h ^ i);
+		m &= m - 1;
+		h = tpi_hash_str(v->p, v->n, h ^ k);
 	}
 	return h;
 }
@@ -159,43 +168,41 @@ parts_of(struct memo_head *e, struct parts *p)
 	p->extra = q + e->key_len;
 }
 
+/* Whether the key copy at key holds the event's key slots. */
 static bool
 key_equal(const tp_classifier *c, const tp_result *r, const char *key,
 	  uint32_t key_len)
 {
-	const char *q = key, *end = key + key_len;
-	size_t i;
+	const char *q = key + 8, *end = key + key_len;
+	uint64_t m;
 
-	for (i = 0; i < c->n_key_slots; i++) {
-		const struct tpi_str *v = &r->attrs[c->key_slots[i]];
+	memcpy(&m, key, 8);
+	if (m != r->memo_present)
+		return false;
+	while (m) {
+		unsigned k = (unsigned)__builtin_ctzll(m);
+		const struct tpi_str *v = &r->attrs[c->key_slots[k]];
 		uint32_t n;
 
-		if ((size_t)(end - q) < 4)
-			return false;
+		m &= m - 1;
 		memcpy(&n, q, 4);
 		q += 4;
-		if (!v->p) {
-			if (n != UINT32_MAX)
-				return false;
-			continue;
-		}
 		if (n != v->n || (size_t)(end - q) < n ||
 		    !tpi_bytes_eq(q, v->p, n))
 			return false;
 		q += n;
 	}
-	return q == end;
+	return true;
 }
 
 static void
-restore(const tp_classifier *c, tp_result *r, struct memo_head *e)
+restore(tp_result *r, struct memo_head *e)
 {
 	struct tpi_eval *ev = &r->ev;
 	struct parts p;
 	size_t i;
 
 	parts_of(e, &p);
-	(void)c;
 	ev->channel = e->channel;
 	ev->touchpoint = e->touchpoint;
 	ev->stage = e->stage;
@@ -229,27 +236,18 @@ restore(const tp_classifier *c, tp_result *r, struct memo_head *e)
 bool
 tpi_memo_lookup(const tp_classifier *c, tp_result *r, uint64_t h)
 {
-	size_t set = (size_t)(h & (r->memo_size / 2 - 1)) * 2;
-	struct memo_head *e0 = entry(r, set), *e1 = entry(r, set + 1);
-	struct parts p;
+	size_t set = (size_t)(h & (r->memo_size / 2 - 1)), w;
 
-	if (e0->epoch == r->memo_epoch && e0->hash == h) {
-		parts_of(e0, &p);
-		if (key_equal(c, r, p.key, e0->key_len)) {
-			restore(c, r, e0);
-			return true;
-		}
-	}
-	if (e1->epoch == r->memo_epoch && e1->hash == h) {
-		parts_of(e1, &p);
-		if (key_equal(c, r, p.key, e1->key_len)) {
-			_Alignas(8) char tmp[TPI_MEMO_STRIDE];
+	for (w = 0; w < 2; w++) {
+		struct memo_head *e = entry(r, 2 * set + w);
+		struct parts p;
 
-			/* most recently used first */
-			memcpy(tmp, e1, TPI_MEMO_STRIDE);
-			memcpy(e1, e0, TPI_MEMO_STRIDE);
-			memcpy(e0, tmp, TPI_MEMO_STRIDE);
-			restore(c, r, e0);
+		if (e->epoch != r->memo_epoch || e->hash != h)
+			continue;
+		parts_of(e, &p);
+		if (key_equal(c, r, p.key, e->key_len)) {
+			restore(r, e);
+			r->memo_mru[set] = (uint8_t)w;
 			return true;
 		}
 	}
@@ -260,25 +258,36 @@ tpi_memo_lookup(const tp_classifier *c, tp_result *r, uint64_t h)
 static inline bool
 within(const char *p, size_t n, const char *base, size_t len)
 {
-	return base && p >= base && p + n <= base + len;
+	return p >= base && p + n <= base + len;
 }
 
 void
 tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 {
 	const struct tpi_eval *ev = &r->ev;
-	size_t set = (size_t)(h & (r->memo_size / 2 - 1)) * 2;
-	struct memo_head *e0 = entry(r, set), *e1 = entry(r, set + 1);
+	size_t set = (size_t)(h & (r->memo_size / 2 - 1));
+	size_t way = 1u - r->memo_mru[set];
+	struct memo_head *e = entry(r, 2 * set + way);
 	struct memo_head head;
 	struct parts p;
 	_Alignas(8) char rec[TPI_MEMO_STRIDE];
 	struct memo_derived dv[TPI_FIELD_COUNT];
 	struct memo_label lb[UINT8_MAX];
-	size_t n_dv = 0, n_lb = 0, key_len = 0, extra_len = 0, need, i, k;
+	uint16_t key[64], other[64];
+	size_t n_key = 0, n_other = 0;
+	size_t n_dv = 0, n_lb = 0, key_len = 8, extra_len = 0, need, i, k;
+	uint64_t m;
 	char *q;
 
-	memset(&head, 0, sizeof(head));
 	if (ev->n_rules > UINT8_MAX)
+		return;
+	/* The attributes the event has: in the key, and the others. */
+	for (m = r->memo_present; m; m &= m - 1)
+		key[n_key++] = c->key_slots[__builtin_ctzll(m)];
+	for (i = 0; i < c->n_attrs; i++)
+		if (r->attrs[i].p && c->key_pos[i] == 0xff && n_other < 64)
+			other[n_other++] = (uint16_t)i;
+	if (n_other == 64)
 		return;
 	/* The derived fields: where each value lives. */
 	for (i = 1; i < TPI_FIELD_COUNT; i++) {
@@ -291,17 +300,18 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 		memset(d, 0, sizeof(*d));
 		d->field = (uint8_t)i;
 		d->n = (uint32_t)v->n;
-		for (k = 0; k < c->n_key_slots && !placed; k++) {
-			const struct tpi_str *a = &r->attrs[c->key_slots[k]];
+		for (k = 0; k < n_key && !placed; k++) {
+			const struct tpi_str *a = &r->attrs[key[k]];
 
-			if (a->p && within(v->p, v->n, a->p, a->n)) {
+			if (within(v->p, v->n, a->p, a->n)) {
 				d->kind = D_SLOT;
-				d->slot = c->key_slots[k];
+				d->slot = key[k];
 				d->off = (uint32_t)(v->p - a->p);
 				placed = true;
 			}
 		}
-		if (!placed && within(v->p, v->n, r->scratch, r->cap_scratch)) {
+		if (!placed && r->scratch &&
+		    within(v->p, v->n, r->scratch, r->cap_scratch)) {
 			d->kind = D_EXTRA;
 			d->off = (uint32_t)extra_len;
 			d->p = v->p;   /* copied below */
@@ -311,9 +321,9 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 		if (!placed) {
 			/* A view into an attribute outside the key would not
 			 * hold the same bytes next time: do not remember. */
-			for (k = 0; k < c->n_attrs; k++)
-				if (r->attrs[k].p &&
-				    within(v->p, v->n, r->attrs[k].p, r->attrs[k].n))
+			for (k = 0; k < n_other; k++)
+				if (within(v->p, v->n, r->attrs[other[k]].p,
+					   r->attrs[other[k]].n))
 					return;
 			d->kind = D_ABS;
 			d->p = v->p;
@@ -330,17 +340,15 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 		lb[n_lb].slot = (uint32_t)i;
 		n_lb++;
 	}
-	for (i = 0; i < c->n_key_slots; i++) {
-		const struct tpi_str *a = &r->attrs[c->key_slots[i]];
-
-		key_len += 4 + (a->p ? a->n : 0);
-	}
+	for (k = 0; k < n_key; k++)
+		key_len += 4 + r->attrs[key[k]].n;
 	need = sizeof(head) + ev->n_rules * sizeof(const char *) +
 	       n_dv * sizeof(struct memo_derived) +
 	       n_lb * sizeof(struct memo_label) + key_len + extra_len;
 	if (need > TPI_MEMO_STRIDE)
 		return;
 
+	memset(&head, 0, sizeof(head));
 	head.hash = h;
 	head.epoch = r->memo_epoch;
 	head.key_len = (uint32_t)key_len;
@@ -357,7 +365,8 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 	memcpy(head.dims, ev->dims, sizeof(head.dims));
 	head.rule = ev->rule;
 
-	/* Build the record aside, then move the older entry out of way 0. */
+	/* Build the record aside (the scratch bytes it copies may not be
+	 * read after the entry is half written), then write it. */
 	memcpy(rec, &head, sizeof(head));
 	parts_of((struct memo_head *)(void *)rec, &p);
 	for (i = 0; i < ev->n_rules; i++)
@@ -365,16 +374,15 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 	for (i = 0; i < n_lb; i++)
 		p.labels[i] = lb[i];
 	q = p.key;
-	for (i = 0; i < c->n_key_slots; i++) {
-		const struct tpi_str *a = &r->attrs[c->key_slots[i]];
-		uint32_t n = a->p ? (uint32_t)a->n : UINT32_MAX;
+	memcpy(q, &r->memo_present, 8);
+	q += 8;
+	for (k = 0; k < n_key; k++) {
+		const struct tpi_str *a = &r->attrs[key[k]];
+		uint32_t n = (uint32_t)a->n;
 
 		memcpy(q, &n, 4);
-		q += 4;
-		if (a->p) {
-			memcpy(q, a->p, a->n);
-			q += a->n;
-		}
+		memcpy(q + 4, a->p, a->n);
+		q += 4 + a->n;
 	}
 	for (i = 0; i < n_dv; i++) {
 		if (dv[i].kind == D_EXTRA) {
@@ -383,7 +391,6 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 		}
 		p.derived[i] = dv[i];
 	}
-	if (e0->epoch == r->memo_epoch)
-		memcpy(e1, e0, TPI_MEMO_STRIDE);
-	memcpy(e0, rec, need);
+	memcpy(e, rec, need);
+	r->memo_mru[set] = (uint8_t)way;
 }

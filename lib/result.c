@@ -70,6 +70,7 @@ tp_result_free(tp_result *r)
 	tpi_free(r->gcache);
 	tpi_free(r->scratch);
 	tpi_free(r->memo_table);
+	tpi_free(r->memo_mru);
 	tpi_free(r);
 }
 
@@ -85,7 +86,9 @@ tp_result_set_cache_size(tp_result *r, size_t events)
 	while (events && n < events)
 		n *= 2;
 	tpi_free(r->memo_table);
+	tpi_free(r->memo_mru);
 	r->memo_table = NULL;
+	r->memo_mru = NULL;
 	r->memo_size = events ? n : 0;
 	return TP_OK;
 }
@@ -454,6 +457,7 @@ tp_classify(const tp_classifier *c, const tp_attr *attrs, size_t n_attrs,
 	ev->n_memo = r->cap_memo;
 	ev->gcache = r->gcache;
 
+	r->memo_present = 0;
 	for (i = 0; i < n_attrs; i++) {
 		const tp_attr *a = &attrs[i];
 		uint32_t slot;
@@ -462,11 +466,15 @@ tp_classify(const tp_classifier *c, const tp_attr *attrs, size_t n_attrs,
 			continue;
 		if (tpi_attr_slot(c, a->key, a->key_len, &slot) &&
 		    !r->attrs[slot].p) {
+			uint8_t kp = c->key_pos[slot];
+
 			r->attrs[slot].p = a->value;
 			r->attrs[slot].n = a->value_len;
+			if (kp != 0xff)
+				r->memo_present |= (uint64_t)1 << kp;
 		}
 	}
-	if (r->memo_table) {
+	if (r->memo_table && c->n_key_slots <= 64) {
 		h = tpi_memo_hash(c, r);
 		if (tpi_memo_lookup(c, r, h))
 			return TP_OK;
@@ -477,7 +485,7 @@ tp_classify(const tp_classifier *c, const tp_attr *attrs, size_t n_attrs,
 	for (i = 0; i < c->n_rulesets; i++)
 		tpi_ruleset_eval(c->rulesets[i], &c->links[i], ev);
 	complete(c, ev);
-	if (r->memo_table)
+	if (r->memo_table && c->n_key_slots <= 64)
 		tpi_memo_store(c, r, h);
 	return TP_OK;
 }
