@@ -92,6 +92,7 @@ struct tp_result {
 	size_t memo_size;
 	uint32_t memo_epoch;
 	uint64_t memo_present;             /* key slots the event has, by position */
+	struct tpi_refmemo *refmemo;       /* TPI_REFMEMO_SIZE entries, with the memo */
 };
 
 static inline uint32_t
@@ -121,6 +122,35 @@ tpi_attr_slot(const tp_classifier *c, const char *p, size_t n, uint32_t *slot)
 	}
 	return false;
 }
+
+/*
+ * The referrer memo (memo.c): what the derivation found of a referrer
+ * url, by its bytes, for the events the event memo misses (the same
+ * referrers come with ever new pages). Offsets are into the referrer.
+ */
+#define TPI_REFMEMO_SIZE 512
+#define TPI_REFMEMO_KEY 200
+#define TPI_REFMEMO_TERM 120
+
+struct tpi_refmemo {
+	uint64_t hash;
+	uint32_t epoch;                /* valid when equal to the result's memo_epoch */
+	uint16_t len;
+	bool has_host;                 /* parsed, with a host */
+	bool looked_up;                /* the database was asked (not internal) */
+	uint16_t host_off, host_len;   /* the url's host */
+	uint16_t rhost_off, rhost_len; /* the referrer_host field */
+	int known, parent;
+	tp_referrer_medium medium;
+	const char *source;            /* the database's */
+	size_t source_len;
+	uint16_t term_len;
+	char term[TPI_REFMEMO_TERM];
+	char key[TPI_REFMEMO_KEY];
+};
+
+struct tpi_refmemo *tpi_refmemo_entry(tp_result *r, const char *p, size_t n,
+				      bool *hit);
 
 /* The event memo (memo.c). */
 #define TPI_MEMO_DEFAULT 4096

@@ -9,7 +9,7 @@
  * configuration (its generation). Real traffic repeats itself: the same
  * landing pages, referrers and campaigns come back thousands of times, so
  * a result remembers the outcomes of the last events it classified, in
- * sets of two entries (the most recently used first), and an event whose
+ * sets of two entries, and an event whose
  * key slots hold the same bytes as a remembered one gets that outcome
  * without deriving anything or running a rule.
  *
@@ -19,13 +19,18 @@
  * as a bit mask, then the length and bytes of each) and the bytes of
  * derived values that lived in the result's scratch space (decoded query
  * parameters, a lowercased engine name). A set's way used last is
- * remembered aside, and a new outcome replaces the other way. A derived value that is a view into a key
- * attribute is remembered as (slot, offset): restored, it points into
- * the new event's attribute, which holds the same bytes. Strings of the
- * rule sets, the catalog and the referrer database are remembered by
- * address: they live as long as the classifier's generation. An event
- * whose record does not fit an entry is not remembered.
+ * remembered aside, and a new outcome replaces the other way.
+ *
+ * A derived value that is a view into one of the attributes the
+ * derivation reads (url, referrer, utm_*: always key slots) is
+ * remembered as (slot, offset): restored, it points into the new event's
+ * attribute, which holds the same bytes. Other derived values are views
+ * into the scratch space (copied into the entry) or into memory that
+ * lives as long as the classifier's generation (the rule sets, the
+ * catalog, the referrer database, constants), remembered by address. An
+ * event whose record does not fit an entry is not remembered.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "classifier-private.h"
@@ -100,11 +105,15 @@ tpi_memo_fit(tp_result *r)
 	/* calloc: pages are touched only as entries fill */
 	r->memo_table = tpi_calloc(n, TPI_MEMO_STRIDE);
 	r->memo_mru = tpi_calloc(n / 2, 1);
-	if (!r->memo_table || !r->memo_mru) {
+	if (!r->refmemo)
+		r->refmemo = tpi_calloc(TPI_REFMEMO_SIZE, sizeof(*r->refmemo));
+	if (!r->memo_table || !r->memo_mru || !r->refmemo) {
 		tpi_free(r->memo_table);
 		tpi_free(r->memo_mru);
+		tpi_free(r->refmemo);
 		r->memo_table = NULL;
 		r->memo_mru = NULL;
+		r->refmemo = NULL;
 		return TP_ENOMEM;
 	}
 	r->memo_epoch = 1;
@@ -119,8 +128,40 @@ tpi_memo_forget(tp_result *r)
 	if (++r->memo_epoch == 0) {
 		if (r->memo_table)
 			memset(r->memo_table, 0, r->memo_size * TPI_MEMO_STRIDE);
+		if (r->refmemo)
+			memset(r->refmemo, 0, TPI_REFMEMO_SIZE * sizeof(*r->refmemo));
 		r->memo_epoch = 1;
 	}
+}
+
+/*
+ * The referrer memo's entry for the referrer p[0..n): *hit tells whether
+ * it holds what the derivation found of it; otherwise the caller fills
+ * it (key, hash and epoch are set here). NULL when there is no memo or
+ * the referrer is too long to remember.
+ */
+struct tpi_refmemo *
+tpi_refmemo_entry(tp_result *r, const char *p, size_t n, bool *hit)
+{
+	struct tpi_refmemo *e;
+	uint64_t h;
+
+	*hit = false;
+	if (!r->refmemo || n > TPI_REFMEMO_KEY)
+		return NULL;
+	h = tpi_hash_str(p, n, TPI_K1);
+	e = &r->refmemo[h & (TPI_REFMEMO_SIZE - 1)];
+	if (e->epoch == r->memo_epoch && e->hash == h && e->len == n &&
+	    memcmp(e->key, p, n) == 0) {
+		*hit = true;
+		return e;
+	}
+	memset(e, 0, offsetof(struct tpi_refmemo, term));
+	e->hash = h;
+	e->epoch = r->memo_epoch;
+	e->len = (uint16_t)n;
+	memcpy(e->key, p, n);
+	return e;
 }
 
 uint64_t
@@ -273,22 +314,25 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 	_Alignas(8) char rec[TPI_MEMO_STRIDE];
 	struct memo_derived dv[TPI_FIELD_COUNT];
 	struct memo_label lb[UINT8_MAX];
-	uint16_t key[64], other[64];
-	size_t n_key = 0, n_other = 0;
+	static const uint16_t derive_reads[] = {
+		TPI_C_URL, TPI_C_REFERRER, TPI_C_UTM_SOURCE, TPI_C_UTM_MEDIUM,
+		TPI_C_UTM_CAMPAIGN, TPI_C_UTM_CONTENT, TPI_C_UTM_TERM,
+	};
+	uint16_t key[64], src[7];
+	size_t n_key = 0, n_src = 0;
 	size_t n_dv = 0, n_lb = 0, key_len = 8, extra_len = 0, need, i, k;
 	uint64_t m;
 	char *q;
 
 	if (ev->n_rules > UINT8_MAX)
 		return;
-	/* The attributes the event has: in the key, and the others. */
+	/* The key attributes the event has, and those of them the
+	 * derivation read: the only attributes derived values view. */
 	for (m = r->memo_present; m; m &= m - 1)
 		key[n_key++] = c->key_slots[__builtin_ctzll(m)];
-	for (i = 0; i < c->n_attrs; i++)
-		if (r->attrs[i].p && c->key_pos[i] == 0xff && n_other < 64)
-			other[n_other++] = (uint16_t)i;
-	if (n_other == 64)
-		return;
+	for (i = 0; i < sizeof(derive_reads) / sizeof(derive_reads[0]); i++)
+		if (r->attrs[derive_reads[i]].p)
+			src[n_src++] = derive_reads[i];
 	/* The derived fields: where each value lives. */
 	for (i = 1; i < TPI_FIELD_COUNT; i++) {
 		const struct tpi_str *v = &ev->derived[i];
@@ -300,12 +344,12 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 		memset(d, 0, sizeof(*d));
 		d->field = (uint8_t)i;
 		d->n = (uint32_t)v->n;
-		for (k = 0; k < n_key && !placed; k++) {
-			const struct tpi_str *a = &r->attrs[key[k]];
+		for (k = 0; k < n_src && !placed; k++) {
+			const struct tpi_str *a = &r->attrs[src[k]];
 
 			if (within(v->p, v->n, a->p, a->n)) {
 				d->kind = D_SLOT;
-				d->slot = key[k];
+				d->slot = src[k];
 				d->off = (uint32_t)(v->p - a->p);
 				placed = true;
 			}
@@ -319,12 +363,6 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 			placed = true;
 		}
 		if (!placed) {
-			/* A view into an attribute outside the key would not
-			 * hold the same bytes next time: do not remember. */
-			for (k = 0; k < n_other; k++)
-				if (within(v->p, v->n, r->attrs[other[k]].p,
-					   r->attrs[other[k]].n))
-					return;
 			d->kind = D_ABS;
 			d->p = v->p;
 		}

@@ -71,6 +71,7 @@ tp_result_free(tp_result *r)
 	tpi_free(r->scratch);
 	tpi_free(r->memo_table);
 	tpi_free(r->memo_mru);
+	tpi_free(r->refmemo);
 	tpi_free(r);
 }
 
@@ -87,8 +88,10 @@ tp_result_set_cache_size(tp_result *r, size_t events)
 		n *= 2;
 	tpi_free(r->memo_table);
 	tpi_free(r->memo_mru);
+	tpi_free(r->refmemo);
 	r->memo_table = NULL;
 	r->memo_mru = NULL;
+	r->refmemo = NULL;
 	r->memo_size = events ? n : 0;
 	return TP_OK;
 }
@@ -267,7 +270,10 @@ derive(const tp_classifier *c, tp_result *r)
 	struct tpi_str *d = ev->derived;
 	const struct tpi_str *a = r->attrs;
 	struct tpi_url url, ref;
-	bool have_url = false, have_ref = false, utm;
+	struct tpi_span ref_host = { NULL, 0 };
+	struct tpi_refmemo *rm = NULL;
+	bool have_url = false, have_ref = false, parsed_ref = false, rm_hit = false;
+	bool utm;
 	struct tpi_str src, med, cmp, cnt, trm;
 	size_t pos = 0, need;
 	tp_status st;
@@ -284,12 +290,31 @@ derive(const tp_classifier *c, tp_result *r)
 		d[TP_FIELD_URL_HOST] = span_str(tpi_host_trim(url.host));
 		d[TP_FIELD_URL_PATH] = span_str(url.path);
 	}
-	if (a[TPI_C_REFERRER].p &&
-	    tpi_url_parse(a[TPI_C_REFERRER].p, a[TPI_C_REFERRER].n, &ref) &&
-	    tpi_url_has_host(&ref)) {
-		have_ref = true;
-		d[TP_FIELD_REFERRER_HOST] =
-			span_str(tpi_host_strip_www(tpi_host_trim(ref.host)));
+	if (a[TPI_C_REFERRER].p) {
+		const char *rp = a[TPI_C_REFERRER].p;
+
+		rm = tpi_refmemo_entry(r, rp, a[TPI_C_REFERRER].n, &rm_hit);
+		if (rm_hit) {
+			have_ref = rm->has_host;
+			ref_host = tpi_span(rp + rm->host_off, rm->host_len);
+			if (have_ref)
+				d[TP_FIELD_REFERRER_HOST] = span_str(
+					tpi_span(rp + rm->rhost_off, rm->rhost_len));
+		} else if (tpi_url_parse(rp, a[TPI_C_REFERRER].n, &ref) &&
+			   tpi_url_has_host(&ref)) {
+			struct tpi_span rh = tpi_host_strip_www(tpi_host_trim(ref.host));
+
+			parsed_ref = have_ref = true;
+			ref_host = ref.host;
+			d[TP_FIELD_REFERRER_HOST] = span_str(rh);
+			if (rm) {
+				rm->has_host = true;
+				rm->host_off = (uint16_t)(ref.host.p - rp);
+				rm->host_len = (uint16_t)ref.host.n;
+				rm->rhost_off = (uint16_t)(rh.p ? rh.p - rp : 0);
+				rm->rhost_len = (uint16_t)rh.n;
+			}
+		}
 	}
 
 	src = a[TPI_C_UTM_SOURCE];
@@ -324,9 +349,29 @@ derive(const tp_classifier *c, tp_result *r)
 	if (have_ref) {
 		tp_referrer_info info = TP_REFERRER_INFO_INIT;
 
-		if (is_internal(c, ref.host, have_url ? url.host : tpi_span(NULL, 0))) {
+		if (is_internal(c, ref_host, have_url ? url.host : tpi_span(NULL, 0))) {
 			r->referrer_medium = TP_REFERRER_MEDIUM_INTERNAL;
-		} else if (tpi_refdb_lookup_url(c->refdb, &ref, r->scratch + pos,
+		} else if (rm_hit && rm->looked_up) {
+			/* remembered; the term goes to the scratch space as
+			 * the database would have written it */
+			r->referrer_known = rm->known;
+			r->referrer_parent = rm->parent;
+			r->referrer_medium = rm->medium;
+			if (rm->source) {
+				d[TP_FIELD_REFERRER_SOURCE].p = rm->source;
+				d[TP_FIELD_REFERRER_SOURCE].n = rm->source_len;
+			}
+			if (rm->term_len && pos + rm->term_len + 1 <= r->cap_scratch) {
+				memcpy(r->scratch + pos, rm->term, rm->term_len);
+				r->scratch[pos + rm->term_len] = '\0';
+				d[TP_FIELD_REFERRER_TERM].p = r->scratch + pos;
+				d[TP_FIELD_REFERRER_TERM].n = rm->term_len;
+				pos += rm->term_len + 1;
+			}
+		} else if ((parsed_ref ||
+			    tpi_url_parse(a[TPI_C_REFERRER].p, a[TPI_C_REFERRER].n,
+					  &ref)) &&
+			   tpi_refdb_lookup_url(c->refdb, &ref, r->scratch + pos,
 						r->cap_scratch - pos, &info) == TP_OK) {
 			r->referrer_known = info.known;
 			r->referrer_parent = info.parent_domain;
@@ -339,6 +384,18 @@ derive(const tp_classifier *c, tp_result *r)
 				d[TP_FIELD_REFERRER_TERM].p = info.term;
 				d[TP_FIELD_REFERRER_TERM].n = info.term_len;
 				pos += info.term_len + 1;
+			}
+			if (rm && info.term_len <= TPI_REFMEMO_TERM &&
+			    !info.term_truncated) {
+				rm->looked_up = true;
+				rm->known = info.known;
+				rm->parent = info.parent_domain;
+				rm->medium = info.medium;
+				rm->source = info.source;
+				rm->source_len = d[TP_FIELD_REFERRER_SOURCE].n;
+				rm->term_len = (uint16_t)info.term_len;
+				if (info.term_len)
+					memcpy(rm->term, info.term, info.term_len);
 			}
 		}
 		d[TP_FIELD_REFERRER_MEDIUM].p =

@@ -193,6 +193,61 @@ medium_of(const tp_classifier *c, tp_result *r, const tp_attr *a, size_t n)
 	return buf;
 }
 
+/*
+ * The referrer memo: one referrer with ever new pages, first on the
+ * referrer's own site (internal: the database is not asked), then on
+ * another (asked on a remembered referrer), with search terms that need
+ * decoding; each event against a result without memo.
+ */
+START_TEST(referrer_memo_cases)
+{
+	static const char *const refs[] = {
+		"https://www.google.com/search?q=caf%C3%A9+grinder&hl=es",
+		"https://shop.example/p/1",
+		"https://www.bing.com/search?q=moka",
+		"not a url",
+		"https://mail.google.com/mail/u/0",
+	};
+	tp_classifier *c = default_classifier();
+	tp_result *warm = NULL, *off = NULL;
+	char url[128];
+	tp_attr a[3];
+	int i;
+
+	ck_assert_int_eq(tp_result_new(&warm), TP_OK);
+	ck_assert_int_eq(tp_result_new(&off), TP_OK);
+	ck_assert_int_eq(tp_result_set_cache_size(off, 0), TP_OK);
+	set_attr(&a[0], "event", "page_view");
+	for (i = 0; i < 200; i++) {
+		char *want, *have;
+
+		/* pages on the shop, on google.com itself, and new ones */
+		snprintf(url, sizeof(url), "https://%s/p/%d",
+			 i % 3 == 0 ? "shop.example" : i % 3 == 1 ? "www.google.com" :
+			 "other.example", i);
+		set_attr(&a[1], "url", url);
+		set_attr(&a[2], "referrer", refs[(i / 3) % 5]);
+		ck_assert_int_eq(tp_classify(c, a, 3, off), TP_OK);
+		ck_assert_int_eq(tp_classify(c, a, 3, warm), TP_OK);
+		want = fingerprint(off);
+		have = fingerprint(warm);
+		ck_assert_msg(strcmp(want, have) == 0, "%s from %s:\n  off:  %s\n  warm: %s",
+			      url, refs[(i / 3) % 5], want, have);
+		free(want);
+		free(have);
+	}
+	/* the decoded term, remembered */
+	set_attr(&a[1], "url", "https://other.example/x");
+	set_attr(&a[2], "referrer", refs[0]);
+	ck_assert_int_eq(tp_classify(c, a, 3, warm), TP_OK);
+	ck_assert_str_eq(tp_result_get(warm, "referrer_term", NULL), "caf\xc3\xa9 grinder");
+	ck_assert_str_eq(tp_result_get(warm, "medium", NULL), "organic");
+	tp_result_free(warm);
+	tp_result_free(off);
+	tp_classifier_free(c);
+}
+END_TEST
+
 /* Reconfiguring a classifier, or classifying with another, forgets. */
 START_TEST(memo_forgets_on_reconfigure)
 {
@@ -383,6 +438,7 @@ tp_test_suite(void)
 	tcase_add_test(tc, memo_same_outputs);
 	tcase_add_test(tc, memo_views_follow_event);
 	tcase_add_test(tc, memo_forgets_on_reconfigure);
+	tcase_add_test(tc, referrer_memo_cases);
 	tcase_add_test(tc, cache_size_setting);
 	tcase_add_test(tc, group_cache_by_atoms);
 	suite_add_tcase(s, tc);
