@@ -549,15 +549,13 @@ tp_classify(const tp_classifier *c, const tp_attr *attrs, size_t n_attrs,
 
 /* ---- reading the result ---- */
 
-TP_EXPORT const char *
-tp_result_field(const tp_result *r, tp_field field, size_t *len)
+/* A field of a result known to be valid (see tp_result_field()). */
+static inline const char *
+field_of(const tp_result *r, tp_field field, size_t *len)
 {
-	const struct tpi_catalog_items *it;
+	const struct tpi_catalog_items *it = &r->classifier->catalog->it;
 	const char *s = NULL;
 
-	if (!r || !r->classifier || (int)field <= 0 || (int)field >= TPI_FIELD_COUNT)
-		return NULL;
-	it = &r->classifier->catalog->it;
 	switch (field) {
 	case TP_FIELD_CHANNEL_GROUP:
 		if (r->labels[0].p) {
@@ -593,6 +591,14 @@ tp_result_field(const tp_result *r, tp_field field, size_t *len)
 	if (s && len)
 		*len = strlen(s);
 	return s;
+}
+
+TP_EXPORT const char *
+tp_result_field(const tp_result *r, tp_field field, size_t *len)
+{
+	if (!r || !r->classifier || (int)field <= 0 || (int)field >= TPI_FIELD_COUNT)
+		return NULL;
+	return field_of(r, field, len);
 }
 
 TP_EXPORT const char *
@@ -865,30 +871,33 @@ jw_member(struct jw *w, struct jw_keytext k, const char *v, size_t n)
 TP_EXPORT long
 tp_result_json(const tp_result *r, char *buf, size_t size)
 {
-	static const struct { struct jw_keytext key; tp_field f; } members[] = {
-		{ KEY("source"), TP_FIELD_SOURCE }, { KEY("medium"), TP_FIELD_MEDIUM },
-		{ KEY("campaign"), TP_FIELD_CAMPAIGN },
-		{ KEY("channel_group"), TP_FIELD_CHANNEL_GROUP },
-		{ KEY("channel"), TP_FIELD_CHANNEL },
-		{ KEY("touchpoint"), TP_FIELD_TOUCHPOINT },
-		{ KEY("stage"), TP_FIELD_STAGE }, { KEY("phase"), TP_FIELD_PHASE },
-		{ KEY("rule"), TP_FIELD_RULE },
-	};
 	static const struct jw_keytext k_referrer = KEY("referrer"),
 		k_known = KEY("known"), k_medium = KEY("medium"),
 		k_source = KEY("source"), k_term = KEY("term");
 	struct jw w = { buf, buf ? size : 0, 0, true };
-	size_t i, n;
+	size_t n;
 	const char *v;
 
 	if (!r || !r->classifier)
 		return TP_EINVAL;
 	jw_raw(&w, "{", 1);
-	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
-		n = 0;
-		v = tp_result_field(r, members[i].f, &n);
-		jw_member(&w, members[i].key, v, n);
-	}
+	/* member by member: each field_of() folds to its own case */
+#define MEMBER(k, f) do { \
+		static const struct jw_keytext key_ = KEY(k); \
+		n = 0; \
+		v = field_of(r, f, &n); \
+		jw_member(&w, key_, v, n); \
+	} while (0)
+	MEMBER("source", TP_FIELD_SOURCE);
+	MEMBER("medium", TP_FIELD_MEDIUM);
+	MEMBER("campaign", TP_FIELD_CAMPAIGN);
+	MEMBER("channel_group", TP_FIELD_CHANNEL_GROUP);
+	MEMBER("channel", TP_FIELD_CHANNEL);
+	MEMBER("touchpoint", TP_FIELD_TOUCHPOINT);
+	MEMBER("stage", TP_FIELD_STAGE);
+	MEMBER("phase", TP_FIELD_PHASE);
+	MEMBER("rule", TP_FIELD_RULE);
+#undef MEMBER
 	if (r->ev.derived[TP_FIELD_REFERRER_MEDIUM].p) {
 		jw_key(&w, k_referrer);
 		w.first = true;
@@ -896,11 +905,11 @@ tp_result_json(const tp_result *r, char *buf, size_t size)
 		jw_key(&w, k_known);
 		jw_raw(&w, r->referrer_known ? "true" : "false",
 		       r->referrer_known ? 4 : 5);
-		v = tp_result_field(r, TP_FIELD_REFERRER_MEDIUM, &n);
+		v = field_of(r, TP_FIELD_REFERRER_MEDIUM, &n);
 		jw_member(&w, k_medium, v, n);
-		v = tp_result_field(r, TP_FIELD_REFERRER_SOURCE, &n);
+		v = field_of(r, TP_FIELD_REFERRER_SOURCE, &n);
 		jw_member(&w, k_source, v, n);
-		v = tp_result_field(r, TP_FIELD_REFERRER_TERM, &n);
+		v = field_of(r, TP_FIELD_REFERRER_TERM, &n);
 		jw_member(&w, k_term, v, n);
 		jw_raw(&w, "}", 1);
 		w.first = false;

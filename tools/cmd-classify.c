@@ -45,40 +45,53 @@ struct sink {
 	bool failed;
 };
 
-/* Write the input line with ,"tp":{...} before its closing brace. */
+static bool
+reserve(struct sink *s, size_t need)
+{
+	char *b;
+
+	if (need <= s->cap)
+		return true;
+	b = realloc(s->buf, need);
+	if (!b)
+		return false;
+	s->buf = b;
+	s->cap = need;
+	return true;
+}
+
+/* Write the input line with ,"tp":{...} before its closing brace, in
+ * one piece. */
 static int
 emit(const struct tp_pipeline_event *ev, void *userdata)
 {
 	struct sink *s = userdata;
 	const char *line = ev->text;
-	size_t len = ev->len, close;
+	size_t len = ev->len, close, at;
 	long need;
 
-	need = tp_result_json(ev->result, s->buf, s->cap);
-	if (need < 0)
-		return -1;
-	if ((size_t)need >= s->cap) {
-		/* room to spare: the writer escapes in one pass when it has
-		 * space for the worst case */
-		size_t cap = (size_t)need * 8 + 64;
-		char *b = realloc(s->buf, cap);
-
-		if (!b)
-			return -1;
-		s->buf = b;
-		s->cap = cap;
-		tp_result_json(ev->result, s->buf, s->cap);
-	}
 	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' ||
 		       line[len - 1] == '\r'))
 		len--;
 	close = len - 1;   /* the reader accepted an object: it ends with } */
-	fwrite(line, 1, close, s->out);
-	if (!ev->empty_object)
-		fputc(',', s->out);
-	fputs("\"tp\":", s->out);
-	fwrite(s->buf, 1, (size_t)need, s->out);
-	fputs("}\n", s->out);
+	at = close + (ev->empty_object ? 5 : 6);
+	/* Room to spare after the line: the writer escapes in one pass when
+	 * it has space for the worst case. */
+	if (!reserve(s, at + 4096))
+		return -1;
+	need = tp_result_json(ev->result, s->buf + at, s->cap - at);
+	if (need < 0)
+		return -1;
+	if ((size_t)need + 3 > s->cap - at) {
+		if (!reserve(s, at + (size_t)need * 8 + 64))
+			return -1;
+		tp_result_json(ev->result, s->buf + at, s->cap - at);
+	}
+	memcpy(s->buf, line, close);
+	memcpy(s->buf + close, ",\"tp\":" + (ev->empty_object ? 1 : 0),
+	       at - close);
+	memcpy(s->buf + at + need, "}\n", 2);
+	fwrite(s->buf, 1, at + (size_t)need + 2, s->out);
 	return 0;
 }
 
