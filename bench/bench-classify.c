@@ -10,10 +10,12 @@
  *    with getline) against the time of the `touchpoint classify` command
  *    on the same file with its output to /dev/null. Throughput ratio.
  *
- * Usage: bench-classify [EVENTS] [PATH-TO-touchpoint] [SAMPLE.ndjson]
+ * Usage: bench-classify [EVENTS] [PATH-TO-touchpoint] [SAMPLE.ndjson] [CACHE]
  * With a sample file, its events (cycled to EVENTS) are used instead of
- * the built-in synthetic mix. Medians of 5 runs; the runs of part 2
- * alternate between the two.
+ * the built-in synthetic mix ("" for none). CACHE sets the number of
+ * events the result remembers (tp_result_set_cache_size(); 0 = off) for
+ * part 1; the command keeps its default. Medians of 5 runs; the runs of
+ * part 2 alternate between the two.
  */
 #include <cjson/cJSON.h>
 #include <fcntl.h>
@@ -281,7 +283,8 @@ main(int argc, char **argv)
 {
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
 	const char *exe = argc > 2 && argv[2][0] ? argv[2] : NULL;
-	const char *sample = argc > 3 ? argv[3] : NULL;
+	const char *sample = argc > 3 && argv[3][0] ? argv[3] : NULL;
+	const char *cache = argc > 4 ? argv[4] : NULL;
 	struct event *ev = sample ? load_events(sample, n) : make_events(n);
 	tp_classifier *c = NULL;
 	tp_ruleset *ga4 = NULL, *tps = NULL;
@@ -297,12 +300,14 @@ main(int argc, char **argv)
 	    tp_ruleset_builtin(cat, "ga4", &ga4, NULL) ||
 	    tp_ruleset_builtin(cat, "touchpoints", &tps, NULL) ||
 	    tp_classifier_add_rules(c, ga4) || tp_classifier_add_rules(c, tps) ||
-	    tp_result_new(&r)) {
+	    tp_result_new(&r) ||
+	    (cache && tp_result_set_cache_size(r, strtoul(cache, NULL, 10)))) {
 		fprintf(stderr, "bench-classify: setup failed\n");
 		return 1;
 	}
-	printf("libtouchpoint %s, %zu events from %s\n", tp_version_string(), n,
-	       sample ? sample : "the synthetic mix");
+	printf("libtouchpoint %s, %zu events from %s, result cache %zu events\n",
+	       tp_version_string(), n, sample ? sample : "the synthetic mix",
+	       tp_result_cache_size(r));
 	printf("compiled rule sets: ga4 %zu rules %zu bytes, touchpoints %zu rules %zu bytes\n",
 	       tp_ruleset_rule_count(ga4), tp_ruleset_memory(ga4),
 	       tp_ruleset_rule_count(tps), tp_ruleset_memory(tps));
