@@ -822,6 +822,20 @@ jw_str(struct jw *w, const char *s, size_t n)
 			memcpy(o, s + i, n - i);
 			o += n - i;
 			break;
+		} else if (i == 0 && n >= 4 && n < 8) {
+			/* a short value (cpc, email, awareness): its first and
+			 * last 4 bytes cover it */
+			uint32_t x, y;
+
+			memcpy(&x, s, 4);
+			memcpy(&y, s + n - 4, 4);
+			if (!tpi_json_special_mask_word((uint64_t)x |
+							(uint64_t)y << 32)) {
+				memcpy(o, &x, 4);
+				memcpy(o + n - 4, &y, 4);
+				o += n;
+				break;
+			}
 		}
 		ch = (unsigned char)s[i++];
 		if (ch >= 0x20 && ch != '"' && ch != '\\') {

@@ -21,16 +21,25 @@ tpi_lower(char c)
  * after it may be flagged falsely (borrows).
  */
 static inline uint64_t
-tpi_json_special_mask8(const char *p)
+tpi_json_special_mask_word(uint64_t w)
 {
 	const uint64_t ones = UINT64_C(0x0101010101010101);
-	uint64_t w, q, b;
+	uint64_t q, b;
 
-	memcpy(&w, p, 8);
 	q = w ^ (ones * '"');
 	b = w ^ (ones * '\\');
 	return (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) &
 	       UINT64_C(0x8080808080808080);
+}
+
+/* The same for the 8 bytes at p. */
+static inline uint64_t
+tpi_json_special_mask8(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return tpi_json_special_mask_word(w);
 }
 
 /* Whether one of the 8 bytes at p is '"', '\\' or below 0x20. */
