@@ -88,7 +88,7 @@ emit(const struct tp_pipeline_event *ev, void *userdata)
 		tp_result_json(ev->result, s->buf + at, s->cap - at);
 	}
 	memcpy(s->buf, line, close);
-	memcpy(s->buf + close, ",\"tp\":" + (ev->empty_object ? 1 : 0),
+	memcpy(s->buf + close, &",\"tp\":"[ev->empty_object ? 1 : 0],
 	       at - close);
 	memcpy(s->buf + at + need, "}\n", 2);
 	fwrite(s->buf, 1, at + (size_t)need + 2, s->out);
