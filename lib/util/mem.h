@@ -22,12 +22,15 @@ char *tpi_strndup(const char *s, size_t n);
 /*
  * Grow an array so that it holds at least `need` elements. *cap is the
  * current capacity in elements. Returns false on overflow or failure,
- * leaving *arr and *cap intact.
+ * leaving *arr and *cap intact. TPI_GROW() compares inline and calls
+ * tpi_grow() only to grow (it runs for every token the reader adds);
+ * its arguments must have no side effects.
  */
 bool tpi_grow(void **arr, size_t *cap, size_t need, size_t elem_size);
 
 #define TPI_GROW(arr, cap, need) \
-	tpi_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+	((need) <= (cap) || \
+	 tpi_grow((void **)&(arr), &(cap), (need), sizeof(*(arr))))
 
 /*
  * Thread-local count of allocation failures, so that a caller of a
