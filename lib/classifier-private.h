@@ -89,6 +89,8 @@ struct tp_result {
 	 * least 2; 0 = off), allocated at the first classification. */
 	char *memo_table;
 	uint8_t *memo_mru;                 /* per set: the way used last */
+	uint64_t *memo_seen;               /* 16 bits an entry: keys seen once */
+	size_t memo_seen_count;            /* bits set since the last clearing */
 	size_t memo_size;
 	uint32_t memo_epoch;
 	uint64_t memo_present;             /* key slots the event has, by position */

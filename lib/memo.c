@@ -21,6 +21,14 @@
  * parameters, a lowercased engine name). A set's way used last is
  * remembered aside, and a new outcome replaces the other way.
  *
+ * Admission: most events seen for the first time are never seen again
+ * (a landing url with a click id, a referrer with a search term), and
+ * remembering them would cost time and push out outcomes that do come
+ * back. So a key is remembered at its second sighting: its first only
+ * sets a bit in a filter of 16 bits an entry, cleared whenever a
+ * quarter of its bits have been set (a key seen once slips in with at
+ * most that chance).
+ *
  * A derived value that is a view into one of the attributes the
  * derivation reads (url, referrer, utm_*: always key slots) is
  * remembered as (slot, offset): restored, it points into the new event's
@@ -105,14 +113,18 @@ tpi_memo_fit(tp_result *r)
 	/* calloc: pages are touched only as entries fill */
 	r->memo_table = tpi_calloc(n, TPI_MEMO_STRIDE);
 	r->memo_mru = tpi_calloc(n / 2, 1);
+	r->memo_seen = tpi_calloc((n * 16 + 63) / 64, sizeof(uint64_t));
+	r->memo_seen_count = 0;
 	if (!r->refmemo)
 		r->refmemo = tpi_calloc(TPI_REFMEMO_SIZE, sizeof(*r->refmemo));
-	if (!r->memo_table || !r->memo_mru || !r->refmemo) {
+	if (!r->memo_table || !r->memo_mru || !r->memo_seen || !r->refmemo) {
 		tpi_free(r->memo_table);
 		tpi_free(r->memo_mru);
+		tpi_free(r->memo_seen);
 		tpi_free(r->refmemo);
 		r->memo_table = NULL;
 		r->memo_mru = NULL;
+		r->memo_seen = NULL;
 		r->refmemo = NULL;
 		return TP_ENOMEM;
 	}
@@ -326,6 +338,21 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 
 	if (ev->n_rules > UINT8_MAX)
 		return;
+	{
+		/* the first sighting of a key only marks it (admission) */
+		size_t bits = r->memo_size * 16;
+		size_t bit = (size_t)(h >> 32) & (bits - 1);
+		uint64_t *word = &r->memo_seen[bit / 64], b = (uint64_t)1 << (bit % 64);
+
+		if (!(*word & b)) {
+			*word |= b;
+			if (++r->memo_seen_count >= bits / 4) {
+				memset(r->memo_seen, 0, (bits + 63) / 64 * 8);
+				r->memo_seen_count = 0;
+			}
+			return;
+		}
+	}
 	/* The key attributes the event has, and those of them the
 	 * derivation read: the only attributes derived values view. */
 	for (m = r->memo_present; m; m &= m - 1)

@@ -71,6 +71,7 @@ tp_result_free(tp_result *r)
 	tpi_free(r->scratch);
 	tpi_free(r->memo_table);
 	tpi_free(r->memo_mru);
+	tpi_free(r->memo_seen);
 	tpi_free(r->refmemo);
 	tpi_free(r);
 }
@@ -88,9 +89,11 @@ tp_result_set_cache_size(tp_result *r, size_t events)
 		n *= 2;
 	tpi_free(r->memo_table);
 	tpi_free(r->memo_mru);
+	tpi_free(r->memo_seen);
 	tpi_free(r->refmemo);
 	r->memo_table = NULL;
 	r->memo_mru = NULL;
+	r->memo_seen = NULL;
 	r->refmemo = NULL;
 	r->memo_size = events ? n : 0;
 	return TP_OK;
