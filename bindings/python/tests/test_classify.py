@@ -258,3 +258,21 @@ def test_threads_share_one_classifier(classifier):
     for t in threads:
         t.join()
     assert all(r == (want, want) for r in results.values())
+
+
+def test_cache_size_changes_nothing_but_time():
+    events = [WEB_EVENT, SEARCH_EVENT, EMAIL_EVENT, STORE_EVENT, {}] * 4
+    want = [PAID_SEARCH, ORGANIC_SEARCH, WELCOME_EMAIL, STORE_VISIT, NOTHING] * 4
+    for size in (None, 0, 2, 1000):
+        with touchpoint.Classifier(cache_size=size) as c:
+            assert [c.classify(e) for e in events] == want
+            assert list(c.classify_many(events)) == want
+
+
+def test_cache_size_is_checked():
+    with pytest.raises(ValueError):
+        touchpoint.Classifier(cache_size=-1)
+    with pytest.raises(ValueError):
+        touchpoint.Classifier(cache_size=(1 << 24) + 1)
+    with pytest.raises(TypeError):
+        touchpoint.Classifier(cache_size="big")

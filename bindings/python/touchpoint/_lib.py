@@ -228,6 +228,8 @@ _REQUIRED = {
     "tp_classifier_add_internal_domain": (S, [P, STR]),
     "tp_result_new": (S, [PP]),
     "tp_result_free": (None, [P]),
+    "tp_result_set_cache_size": (S, [P, SZ]),
+    "tp_result_cache_size": (SZ, [P]),
     "tp_classify": (S, [P, POINTER(Attr), SZ, P]),
     "tp_result_field": (c_void_p, [P, c_int, SZP]),
     "tp_result_get": (c_void_p, [P, STR, SZP]),

@@ -249,12 +249,18 @@ class _Session:
     """One tp_result (and reader) with a reusable JSON buffer. A session
     belongs to one thread at a time."""
 
-    def __init__(self):
+    def __init__(self, cache_size=None):
         out = _lib.out()
         check(lib.tp_result_new(ctypes.byref(out)))
         self.result = out.value
         self.reader = None
         self.buf = ctypes.create_string_buffer(1024)
+        if cache_size is not None:
+            try:
+                check(lib.tp_result_set_cache_size(self.result, cache_size))
+            except BaseException:
+                self.close()
+                raise
 
     def close(self):
         r, self.result = self.result, None
@@ -311,6 +317,11 @@ class Classifier(_lib.Handle):
         field_map: a dict {canonical name: your attribute name} or the
             path of such a JSON file.
         internal_domains: domains whose referrers are the site itself.
+        cache_size: how many recent events each result object remembers
+            the classification of (``tp_result_set_cache_size()``: about
+            1 KiB an event; 0 turns the memo off; at most 2**24);
+            default: the library's 4,096. The outputs are the same
+            either way.
 
     Configuration faults raise :class:`touchpoint.Error`. Once built, a
     classifier may be used from any number of threads.
@@ -319,7 +330,14 @@ class Classifier(_lib.Handle):
     _what = "classifier"
 
     def __init__(self, rules="default", *, catalog=None, refdb=None,
-                 field_map=None, internal_domains=()):
+                 field_map=None, internal_domains=(), cache_size=None):
+        if cache_size is not None:
+            if not isinstance(cache_size, int) or isinstance(cache_size, bool):
+                raise TypeError("cache_size: an int, not %r" % (cache_size,))
+            if cache_size < 0 or cache_size > 1 << 24:
+                raise ValueError("cache_size: %d is not between 0 and 2**24"
+                                 % cache_size)
+        self._cache_size = cache_size
         if isinstance(rules, (str, bytes, os.PathLike, RuleSet)):
             rules = [rules]
         compiled = [r for r in rules if isinstance(r, RuleSet)]
@@ -408,7 +426,7 @@ class Classifier(_lib.Handle):
     def _locked(self, fn, event):
         with self._lock:
             if self._session is None:
-                self._session = _Session()
+                self._session = _Session(self._cache_size)
             keep, _, _ = self._run(self._session, event)
             r = fn(self._session)
             del keep
@@ -418,7 +436,7 @@ class Classifier(_lib.Handle):
         """fn(session, attrs, n) on the classification of one event."""
         with self._lock:
             if self._session is None:
-                self._session = _Session()
+                self._session = _Session(self._cache_size)
             keep, attrs, n = self._run(self._session, event)
             r = fn(self._session, attrs, n)
             del keep
@@ -442,7 +460,7 @@ class Classifier(_lib.Handle):
         """Classify an iterable of events lazily: a generator of the "tp"
         dicts, in order. Each generator has its own result object, so
         several may run at once in different threads."""
-        session = _Session()
+        session = _Session(self._cache_size)
         try:
             for event in events:
                 keep = self._run(session, event)
@@ -466,7 +484,7 @@ class Classifier(_lib.Handle):
     def _lines(self, path, on_reject, max_line_bytes, fn):
         """A generator of fn(session, attrs, n, line, lineno, source) for
         each classified line of an NDJSON file."""
-        session = _Session()
+        session = _Session(self._cache_size)
         session.reader = Reader(max_line_bytes)
         source = os.fsdecode(path)
         try:

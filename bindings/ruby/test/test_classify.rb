@@ -206,4 +206,21 @@ class TestClassify < Minitest::Test
     results = Array.new(4) { Thread.new { [@c.classify_many(events).to_a, events.map { |e| @c.classify(e) }] } }.map(&:value)
     results.each { |r| assert_equal [want, want], r }
   end
+
+  def test_cache_size_changes_nothing_but_time
+    events = [WEB_EVENT, SEARCH_EVENT, EMAIL_EVENT, STORE_EVENT, {}] * 4
+    want = [PAID_SEARCH, ORGANIC_SEARCH, WELCOME_EMAIL, STORE_VISIT, NOTHING] * 4
+    [nil, 0, 2, 1000].each do |size|
+      Touchpoint::Classifier.open(cache_size: size) do |c|
+        assert_equal want, events.map { |e| c.classify(e) }
+        assert_equal want, c.classify_many(events).to_a
+      end
+    end
+  end
+
+  def test_cache_size_is_checked
+    assert_raises(ArgumentError) { Touchpoint::Classifier.new(cache_size: -1) }
+    assert_raises(ArgumentError) { Touchpoint::Classifier.new(cache_size: (1 << 24) + 1) }
+    assert_raises(TypeError) { Touchpoint::Classifier.new(cache_size: "big") }
+  end
 end

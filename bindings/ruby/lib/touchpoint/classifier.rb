@@ -225,6 +225,11 @@ module Touchpoint
   #                              field_map: {"utm_source" => "src"},
   #                              internal_domains: ["example.com"])
   #
+  # cache_size: how many recent events each result object remembers the
+  # classification of (tp_result_set_cache_size(): about 1 KiB an event;
+  # 0 turns the memo off; at most 2**24); nil keeps the library's 4,096.
+  # The outputs are the same either way.
+  #
   # Classifier.open takes the same options, yields the classifier and
   # closes it. Once built, a classifier may be used from several threads.
   class Classifier < Handle
@@ -241,7 +246,13 @@ module Touchpoint
       end
     end
 
-    def initialize(rules: "default", catalog: nil, refdb: nil, field_map: nil, internal_domains: [])
+    def initialize(rules: "default", catalog: nil, refdb: nil, field_map: nil, internal_domains: [],
+                   cache_size: nil)
+      unless cache_size.nil?
+        raise TypeError, "cache_size: an Integer, not #{cache_size.inspect}" unless cache_size.is_a?(Integer)
+        raise ArgumentError, "cache_size: #{cache_size} is not between 0 and 2**24" unless cache_size.between?(0, 1 << 24)
+      end
+      @cache_size = cache_size
       rules = [rules] unless rules.is_a?(Array)
       compiled = rules.grep(RuleSet)
       owned = nil
@@ -297,7 +308,7 @@ module Touchpoint
     def classify_many(events)
       return enum_for(:classify_many, events) unless block_given?
 
-      session = Session.new
+      session = Session.new(@cache_size)
       begin
         events.each do |event|
           keep, = run(session, event)
@@ -330,7 +341,7 @@ module Touchpoint
     def with_attrs(event)
       @lock.synchronize do
         ptr
-        @session ||= Session.new
+        @session ||= Session.new(@cache_size)
         keep, attrs, n = run(@session, event)
         r = yield @session, attrs, n
         keep.clear
@@ -341,7 +352,7 @@ module Touchpoint
     # (internal) Yield (session, attrs, n, line, lineno) for each
     # classified line of an NDJSON file.
     def each_line(path, on_reject, max_line_bytes = nil)
-      session = Session.new
+      session = Session.new(@cache_size)
       session.reader = Reader.new(max_bytes: max_line_bytes)
       begin
         Error.with_error do |err|
@@ -379,12 +390,20 @@ module Touchpoint
       attr_reader :result
       attr_accessor :reader
 
-      def initialize
+      def initialize(cache_size = nil)
         out = Lib.out
         Error.check(Lib.tp_result_new(out))
         @result = out.read_pointer
         @buf = FFI::MemoryPointer.new(:char, 1024)
         @reader = nil
+        return if cache_size.nil?
+
+        begin
+          Error.check(Lib.tp_result_set_cache_size(@result, cache_size))
+        rescue StandardError
+          close
+          raise
+        end
       end
 
       def close
@@ -442,7 +461,7 @@ module Touchpoint
     def locked(event)
       @lock.synchronize do
         ptr
-        @session ||= Session.new
+        @session ||= Session.new(@cache_size)
         keep, = run(@session, event)
         r = yield @session
         keep.clear

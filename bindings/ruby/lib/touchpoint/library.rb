@@ -183,6 +183,8 @@ module Touchpoint
       tp_classifier_add_internal_domain: [%i[pointer string], :int],
       tp_result_new: [[:pointer], :int],
       tp_result_free: [[:pointer], :void],
+      tp_result_set_cache_size: [%i[pointer size_t], :int],
+      tp_result_cache_size: [[:pointer], :size_t],
       tp_classify: [%i[pointer pointer size_t pointer], :int],
       tp_result_field: [%i[pointer int pointer], :pointer],
       tp_result_get: [%i[pointer string pointer], :pointer],
