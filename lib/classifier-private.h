@@ -157,6 +157,8 @@ struct tpi_refmemo *tpi_refmemo_entry(tp_result *r, const char *p, size_t n,
 /* The event memo (memo.c). */
 #define TPI_MEMO_DEFAULT 4096
 tp_status tpi_memo_fit(tp_result *r);
+/* Free the memos' memory (the size setting stays). */
+void tpi_memo_release(tp_result *r);
 void tpi_memo_forget(tp_result *r);
 uint64_t tpi_memo_hash(const tp_classifier *c, const tp_result *r);
 bool tpi_memo_lookup(const tp_classifier *c, tp_result *r, uint64_t hash);

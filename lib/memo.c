@@ -103,6 +103,19 @@ tpi_memo_copy_fields(tp_result *r)
 	d[TP_FIELD_SCORE] = a[TPI_C_SCORE];
 }
 
+void
+tpi_memo_release(tp_result *r)
+{
+	tpi_free(r->memo_table);
+	tpi_free(r->memo_mru);
+	tpi_free(r->memo_seen);
+	tpi_free(r->refmemo);
+	r->memo_table = NULL;
+	r->memo_mru = NULL;
+	r->memo_seen = NULL;
+	r->refmemo = NULL;
+}
+
 tp_status
 tpi_memo_fit(tp_result *r)
 {
@@ -118,14 +131,7 @@ tpi_memo_fit(tp_result *r)
 	if (!r->refmemo)
 		r->refmemo = tpi_calloc(TPI_REFMEMO_SIZE, sizeof(*r->refmemo));
 	if (!r->memo_table || !r->memo_mru || !r->memo_seen || !r->refmemo) {
-		tpi_free(r->memo_table);
-		tpi_free(r->memo_mru);
-		tpi_free(r->memo_seen);
-		tpi_free(r->refmemo);
-		r->memo_table = NULL;
-		r->memo_mru = NULL;
-		r->memo_seen = NULL;
-		r->refmemo = NULL;
+		tpi_memo_release(r);
 		return TP_ENOMEM;
 	}
 	r->memo_epoch = 1;

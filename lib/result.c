@@ -69,10 +69,7 @@ tp_result_free(tp_result *r)
 	tpi_free(r->memo);
 	tpi_free(r->gcache);
 	tpi_free(r->scratch);
-	tpi_free(r->memo_table);
-	tpi_free(r->memo_mru);
-	tpi_free(r->memo_seen);
-	tpi_free(r->refmemo);
+	tpi_memo_release(r);
 	tpi_free(r);
 }
 
@@ -87,14 +84,7 @@ tp_result_set_cache_size(tp_result *r, size_t events)
 		return TP_ERANGE;
 	while (events && n < events)
 		n *= 2;
-	tpi_free(r->memo_table);
-	tpi_free(r->memo_mru);
-	tpi_free(r->memo_seen);
-	tpi_free(r->refmemo);
-	r->memo_table = NULL;
-	r->memo_mru = NULL;
-	r->memo_seen = NULL;
-	r->refmemo = NULL;
+	tpi_memo_release(r);   /* allocated again at the next classification */
 	r->memo_size = events ? n : 0;
 	return TP_OK;
 }
