@@ -149,6 +149,11 @@ START_TEST(json_locate)
 	ck_assert_uint_eq(l, 2); ck_assert_uint_eq(c, 15);
 	tpi_json_locate(text, n, "$[\"we.ird\"]", &l, &c);
 	ck_assert_uint_eq(l, 7); ck_assert_uint_eq(c, 13);
+	/* an escaped member name; a BOM before the text */
+	tpi_json_locate(text, n, "$[\"we.ird\"][\"x\"y\"]", &l, &c);
+	ck_assert_uint_eq(l, 7); ck_assert_uint_eq(c, 22);
+	tpi_json_locate("\xEF\xBB\xBF{\"a\": [0, 1]}", 17, "$.a[1]", &l, &c);
+	ck_assert_uint_eq(l, 1); ck_assert_uint_eq(c, 14);
 }
 END_TEST
 

@@ -164,183 +164,109 @@ tpi_json_parse(const char *text, size_t len, const char *source,
 
 /* ---- locating a path in the text ---- */
 
-struct scan {
-	const char *s;
-	size_t len;
-	size_t pos;
+/*
+ * The strict scanner's tokens give each value's offset; the locator
+ * follows them along the path and keeps the deepest value of the path
+ * met so far: the value itself when the whole path is there, else the
+ * enclosing value of the first step that is not.
+ */
+#define LOCATE_MAX_STEPS TPI_JSON_MAX_DEPTH
+#define LOCATE_FOUND TP_EEXIST   /* stops the scan: the whole path is there */
+
+struct step {
+	const char *key;       /* a member name as the path writes it */
+	size_t keylen;
+	size_t index;
+	bool is_index;
 };
 
+struct locate {
+	struct step steps[LOCATE_MAX_STEPS];
+	size_t n_steps;
+	/* for depth d <= n_steps: the value there is on the path; its
+	 * container is an array; the next element's index */
+	bool on[LOCATE_MAX_STEPS + 2];
+	bool in_array[LOCATE_MAX_STEPS + 2];
+	size_t next[LOCATE_MAX_STEPS + 2];
+	const char *key;       /* the last member name (decoded) */
+	size_t keylen;
+	size_t best, best_depth;
+};
+
+static tp_status
+locate_token(void *userdata, enum tpi_jtok tok, const char *s, size_t n,
+	     size_t depth, size_t offset)
+{
+	struct locate *lo = userdata;
+	bool on;
+
+	if (tok == TPI_J_END || depth > lo->n_steps)
+		return TP_OK;
+	if (tok == TPI_J_KEY) {
+		lo->key = s;
+		lo->keylen = n;
+		return TP_OK;
+	}
+	if (depth == 0) {
+		on = true;
+	} else {
+		const struct step *st = &lo->steps[depth - 1];
+
+		on = lo->on[depth - 1] &&
+		     (lo->in_array[depth] ?
+		      st->is_index && st->index == lo->next[depth] :
+		      !st->is_index && lo->keylen == st->keylen &&
+		      memcmp(lo->key, st->key, st->keylen) == 0);
+		lo->next[depth]++;
+	}
+	lo->on[depth] = on;
+	if (tok == TPI_J_OBJECT || tok == TPI_J_ARRAY) {
+		lo->in_array[depth + 1] = tok == TPI_J_ARRAY;
+		lo->next[depth + 1] = 0;
+	}
+	if (on && depth >= lo->best_depth) {
+		lo->best = offset;
+		lo->best_depth = depth;
+		if (depth == lo->n_steps)
+			return LOCATE_FOUND;
+	}
+	return TP_OK;
+}
+
+/* The steps of a path: ".key", "[N]" and "[\"key\"]" after "$". */
 static void
-skip_ws(struct scan *sc)
+parse_path(struct locate *lo, const char *p)
 {
-	while (sc->pos < sc->len) {
-		char c = sc->s[sc->pos];
+	if (p && *p == '$')
+		p++;
+	while (p && *p && lo->n_steps < LOCATE_MAX_STEPS) {
+		struct step *st = &lo->steps[lo->n_steps];
 
-		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-			break;
-		sc->pos++;
-	}
-}
-
-/* Skip a string starting at the quote; decode it into out if not NULL. */
-static bool
-scan_string(struct scan *sc, struct tpi_buf *out)
-{
-	if (sc->pos >= sc->len || sc->s[sc->pos] != '"')
-		return false;
-	sc->pos++;
-	while (sc->pos < sc->len) {
-		char c = sc->s[sc->pos++];
-
-		if (c == '"')
-			return true;
-		if (c == '\\' && sc->pos < sc->len) {
-			char e = sc->s[sc->pos++];
-
-			if (e == 'u') {
-				/* Member names we look for are ASCII-named;
-				 * keep escapes undecoded, they never match. */
-				if (out)
-					tpi_buf_putc(out, '\x01');
-				sc->pos += 4;
-				continue;
-			}
-			if (out) {
-				char d = e == 'n' ? '\n' : e == 't' ? '\t' :
-					e == 'r' ? '\r' : e == 'b' ? '\b' :
-					e == 'f' ? '\f' : e;
-				tpi_buf_putc(out, d);
-			}
-			continue;
-		}
-		if (out)
-			tpi_buf_putc(out, c);
-	}
-	return false;
-}
-
-static bool skip_value(struct scan *sc, int depth);
-
-static bool
-skip_container(struct scan *sc, char open, char close, int depth)
-{
-	if (depth > 2000)
-		return false;
-	sc->pos++; /* open */
-	skip_ws(sc);
-	if (sc->pos < sc->len && sc->s[sc->pos] == close) {
-		sc->pos++;
-		return true;
-	}
-	while (sc->pos < sc->len) {
-		skip_ws(sc);
-		if (open == '{') {
-			if (!scan_string(sc, NULL))
-				return false;
-			skip_ws(sc);
-			if (sc->pos >= sc->len || sc->s[sc->pos] != ':')
-				return false;
-			sc->pos++;
-			skip_ws(sc);
-		}
-		if (!skip_value(sc, depth + 1))
-			return false;
-		skip_ws(sc);
-		if (sc->pos >= sc->len)
-			return false;
-		if (sc->s[sc->pos] == ',') {
-			sc->pos++;
-			continue;
-		}
-		if (sc->s[sc->pos] == close) {
-			sc->pos++;
-			return true;
-		}
-		return false;
-	}
-	return false;
-}
-
-static bool
-skip_value(struct scan *sc, int depth)
-{
-	skip_ws(sc);
-	if (sc->pos >= sc->len)
-		return false;
-	switch (sc->s[sc->pos]) {
-	case '"':
-		return scan_string(sc, NULL);
-	case '{':
-		return skip_container(sc, '{', '}', depth);
-	case '[':
-		return skip_container(sc, '[', ']', depth);
-	default:
-		while (sc->pos < sc->len) {
-			char c = sc->s[sc->pos];
-
-			if (c == ',' || c == '}' || c == ']' || c == ' ' ||
-			    c == '\n' || c == '\r' || c == '\t')
+		memset(st, 0, sizeof(*st));
+		if (*p == '.') {
+			st->key = ++p;
+			while (*p && *p != '.' && *p != '[')
+				p++;
+			st->keylen = (size_t)(p - st->key);
+		} else if (*p == '[' && p[1] == '"') {
+			st->key = p += 2;
+			while (*p && !(*p == '"' && p[1] == ']'))
+				p++;
+			st->keylen = (size_t)(p - st->key);
+			if (*p)
+				p += 2;
+		} else if (*p == '[') {
+			p++;
+			st->is_index = true;
+			while (*p >= '0' && *p <= '9')
+				st->index = st->index * 10 + (size_t)(*p++ - '0');
+			if (*p != ']')
 				break;
-			sc->pos++;
-		}
-		return true;
-	}
-}
-
-/* Move sc to the member `key` of the object at sc->pos. */
-static bool
-enter_member(struct scan *sc, const char *key, size_t keylen)
-{
-	struct tpi_buf name = TPI_BUF_INIT;
-	bool found = false;
-
-	if (sc->pos >= sc->len || sc->s[sc->pos] != '{')
-		return false;
-	sc->pos++;
-	for (;;) {
-		skip_ws(sc);
-		tpi_buf_reset(&name);
-		if (!scan_string(sc, &name))
-			break;
-		skip_ws(sc);
-		if (sc->pos >= sc->len || sc->s[sc->pos] != ':')
-			break;
-		sc->pos++;
-		skip_ws(sc);
-		if (name.len == keylen && !name.failed &&
-		    (keylen == 0 || memcmp(name.data, key, keylen) == 0)) {
-			found = true;
+			p++;
+		} else {
 			break;
 		}
-		if (!skip_value(sc, 0))
-			break;
-		skip_ws(sc);
-		if (sc->pos >= sc->len || sc->s[sc->pos] != ',')
-			break;
-		sc->pos++;
-	}
-	tpi_buf_fini(&name);
-	return found;
-}
-
-static bool
-enter_index(struct scan *sc, size_t index)
-{
-	size_t i;
-
-	if (sc->pos >= sc->len || sc->s[sc->pos] != '[')
-		return false;
-	sc->pos++;
-	for (i = 0;; i++) {
-		skip_ws(sc);
-		if (i == index)
-			return sc->pos < sc->len && sc->s[sc->pos] != ']';
-		if (!skip_value(sc, 0))
-			return false;
-		skip_ws(sc);
-		if (sc->pos >= sc->len || sc->s[sc->pos] != ',')
-			return false;
-		sc->pos++;
+		lo->n_steps++;
 	}
 }
 
@@ -348,59 +274,22 @@ void
 tpi_json_locate(const char *text, size_t len, const char *path,
 		unsigned long *line, unsigned long *column)
 {
-	struct scan sc = { text, len, 0 };
-	size_t found = 0;
-	const char *p = path;
+	struct tpi_jscan_fault fault;
+	size_t bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	/* about 20 KiB, and a copy of the text in which member names are
+	 * unescaped: on the heap; without them, the top value */
+	struct locate *lo = tpi_calloc(1, sizeof(*lo));
+	char *copy = lo ? tpi_malloc(len - bom + 1) : NULL;
 
-	skip_ws(&sc);
-	found = sc.pos;
-	if (p && *p == '$')
-		p++;
-	while (p && *p) {
-		size_t save = sc.pos;
-
-		if (*p == '.') {
-			const char *k = ++p;
-
-			while (*p && *p != '.' && *p != '[')
-				p++;
-			if (!enter_member(&sc, k, (size_t)(p - k))) {
-				sc.pos = save;
-				break;
-			}
-		} else if (*p == '[') {
-			size_t idx = 0;
-
-			p++;
-			if (*p == '"') {
-				/* ["name with . or ["] form */
-				const char *k = ++p;
-
-				while (*p && !(*p == '"' && p[1] == ']'))
-					p++;
-				if (!enter_member(&sc, k, (size_t)(p - k))) {
-					sc.pos = save;
-					break;
-				}
-				if (*p)
-					p += 2;
-				found = sc.pos;
-				continue;
-			}
-			while (*p >= '0' && *p <= '9')
-				idx = idx * 10 + (size_t)(*p++ - '0');
-			if (*p == ']')
-				p++;
-			if (!enter_index(&sc, idx)) {
-				sc.pos = save;
-				break;
-			}
-		} else {
-			break;
-		}
-		found = sc.pos;
+	if (copy) {
+		memcpy(copy, text + bom, len - bom);
+		parse_path(lo, path);
+		tpi_jscan(copy, len - bom, TPI_JSON_MAX_DEPTH, true,
+			  locate_token, lo, &fault);
 	}
-	tpi_text_position(text, len, found, line, column);
+	tpi_text_position(text, len, bom + (copy ? lo->best : 0), line, column);
+	tpi_free(copy);
+	tpi_free(lo);
 }
 
 void

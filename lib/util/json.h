@@ -35,8 +35,10 @@ void tpi_text_position(const char *text, size_t len, size_t offset,
 
 /*
  * Line and column of the value at `path` ("$", "$.a", "$.a[2].b"); for a
- * member name that is absent, the position of the enclosing value. Never
- * fails: an unreadable text gives line 1 column 1.
+ * member name that is absent, the position of the enclosing value. It
+ * follows the tokens of tpi_jscan(); a leading BOM is skipped. Never
+ * fails: an unreadable text (or no memory for the walk) gives the
+ * position of the top value.
  */
 void tpi_json_locate(const char *text, size_t len, const char *path,
 		     unsigned long *line, unsigned long *column);

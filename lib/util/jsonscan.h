@@ -10,7 +10,9 @@
  *  - in front of cJSON (json.c), so that documents get exact positions
  *    and the faults cJSON lets through are refused;
  *  - by the NDJSON reader (reader.c), which takes the tokens through a
- *    callback and has strings unescaped in place.
+ *    callback and has strings unescaped in place;
+ *  - by tpi_json_locate() (json.c), which follows the tokens' offsets
+ *    along a JSON path to put a line and column on a fault.
  * The input must already be valid UTF-8 (tpi_utf8_check) and hold no
  * NUL byte; bytes of 0x80 and above are only accepted inside strings.
  */
