@@ -329,7 +329,6 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 	struct memo_head *e = entry(r, 2 * set + way);
 	struct memo_head head;
 	struct parts p;
-	_Alignas(8) char rec[TPI_MEMO_STRIDE];
 	struct memo_derived dv[TPI_FIELD_COUNT];
 	struct memo_label lb[UINT8_MAX];
 	static const uint16_t derive_reads[] = {
@@ -436,10 +435,10 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 	memcpy(head.dims, ev->dims, sizeof(head.dims));
 	head.rule = ev->rule;
 
-	/* Build the record aside (the scratch bytes it copies may not be
-	 * read after the entry is half written), then write it. */
-	memcpy(rec, &head, sizeof(head));
-	parts_of((struct memo_head *)(void *)rec, &p);
+	/* Written in place: what it copies (the attributes, the scratch
+	 * space, constants) never lies in the memo on a miss. */
+	memcpy(e, &head, sizeof(head));
+	parts_of(e, &p);
 	for (i = 0; i < ev->n_rules; i++)
 		p.rules[i] = ev->rules[i];
 	for (i = 0; i < n_lb; i++)
@@ -462,6 +461,5 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 		}
 		p.derived[i] = dv[i];
 	}
-	memcpy(e, rec, need);
 	r->memo_mru[set] = (uint8_t)way;
 }
