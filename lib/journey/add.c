@@ -60,14 +60,6 @@ string_fault(tp_error *err, const char *what)
 			 "touch: %s contains a NUL byte", what);
 }
 
-/* A string of a touch: NULL is "". */
-static inline void
-view(const char *s, size_t len, struct tpi_pstr *out)
-{
-	out->s = s ? s : "";
-	out->len = s ? len : 0;
-}
-
 /* ---- string ids ---- */
 
 /* The id of a string of the pool, or NO_ID. */
@@ -148,7 +140,8 @@ lookup_ids(struct tp_journey_store *s, struct probe *p)
 /* ---- prepare ---- */
 
 /* Check a touch and fill its probe (keep, keep_id: room for the kept
- * attributes). Changes nothing in the store but the string caches. */
+ * attributes). Changes nothing in the store but the string caches. A
+ * string of the probe is NULL only when empty. */
 static tp_status
 prepare(struct tp_journey_store *s, const tp_touch *t, struct probe *p,
 	struct tpi_pstr *keep, uint32_t *keep_id, tp_error *err)
@@ -185,12 +178,16 @@ prepare(struct tp_journey_store *s, const tp_touch *t, struct probe *p,
 	    (!t->source && t->source_len) | (!t->medium && t->medium_len) |
 	    (!t->campaign && t->campaign_len))
 		return touch_fault(err, "a string is NULL with a length");
-	view(t->event, t->event_len, &p->str[TPI_S_EVENT]);
-	view(t->channel_group, t->channel_group_len,
-	     &p->str[TPI_S_CHANNEL_GROUP]);
-	view(t->source, t->source_len, &p->str[TPI_S_SOURCE]);
-	view(t->medium, t->medium_len, &p->str[TPI_S_MEDIUM]);
-	view(t->campaign, t->campaign_len, &p->str[TPI_S_CAMPAIGN]);
+	p->str[TPI_S_EVENT].s = t->event;
+	p->str[TPI_S_EVENT].len = t->event_len;
+	p->str[TPI_S_CHANNEL_GROUP].s = t->channel_group;
+	p->str[TPI_S_CHANNEL_GROUP].len = t->channel_group_len;
+	p->str[TPI_S_SOURCE].s = t->source;
+	p->str[TPI_S_SOURCE].len = t->source_len;
+	p->str[TPI_S_MEDIUM].s = t->medium;
+	p->str[TPI_S_MEDIUM].len = t->medium_len;
+	p->str[TPI_S_CAMPAIGN].s = t->campaign;
+	p->str[TPI_S_CAMPAIGN].len = t->campaign_len;
 
 	p->t = t;
 	p->touchpoint = t->touchpoint;
