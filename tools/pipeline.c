@@ -26,6 +26,7 @@ tp_pipeline_config_init(struct tp_pipeline_config *cfg, const char *cmd)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->cmd = cmd;
 	cfg->max_line_bytes = TP_READER_DEFAULT_MAX_BYTES;
+	cfg->cache_size = TP_PIPELINE_CACHE_DEFAULT;
 	cfg->progress = true;
 }
 
@@ -52,7 +53,10 @@ tp_pipeline_options_help(void)
 "                       repeatable, merged in order; replaces the built-in one\n"
 "  --fields FILE        field map JSON: canonical name -> your attribute name\n"
 "  --internal-domain D  treat referrers on D (and subdomains) as internal\n"
-"  --max-line-bytes N   refuse longer lines (default 1048576)\n";
+"  --max-line-bytes N   refuse longer lines (default 1048576)\n"
+"  --cache-size N       distinct events whose classification is remembered\n"
+"                       (about 1 KiB each; default 16384, at most 16777216;\n"
+"                       0: none); the output is the same, only the time differs\n";
 }
 
 int
@@ -107,6 +111,23 @@ tp_pipeline_parse_option(struct tp_pipeline_config *cfg, int argc,
 			return -1;
 		}
 		cfg->max_line_bytes = (size_t)n;
+		return 1;
+	}
+	if (r < 0)
+		return -1;
+	if ((r = tp_cli_option(cfg->cmd, argc, argv, i, "--cache-size", &v)) > 0) {
+		char *end;
+		unsigned long long n;
+
+		errno = 0;
+		n = strtoull(v, &end, 10);
+		if (!*v || *end || v[0] == '-' || v[0] == '+' || errno ||
+		    n > (1ull << 24)) {
+			tp_cli_usage_error(cfg->cmd, "--cache-size takes a number of "
+					   "events from 0 to 16777216");
+			return -1;
+		}
+		cfg->cache_size = (size_t)n;
 		return 1;
 	}
 	return r < 0 ? -1 : 0;
@@ -260,6 +281,11 @@ tp_pipeline_run(struct tp_pipeline_config *cfg,
 		goto out;
 	}
 	tp_reader_set_max_bytes(reader, cfg->max_line_bytes);
+	if (tp_result_set_cache_size(result, cfg->cache_size)) {
+		rc = tp_cli_usage_error(cfg->cmd, "--cache-size %zu: out of range",
+					cfg->cache_size);
+		goto out;
+	}
 	if (cfg->rejects_path && !(rej = fopen(cfg->rejects_path, "w"))) {
 		rc = tp_cli_usage_error(cfg->cmd, "%s: %s", cfg->rejects_path,
 					strerror(errno));
