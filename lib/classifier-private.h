@@ -65,6 +65,8 @@ struct tp_classifier {
 	size_t n_internal, cap_internal;
 };
 
+struct tpi_memo_slot;       /* memo.c */
+
 struct tp_result {
 	const tp_classifier *classifier;   /* of the last classification */
 	const tp_attr *raw;                /* the caller's attributes */
@@ -85,11 +87,13 @@ struct tp_result {
 	int referrer_parent;               /* known through a parent domain */
 	tp_referrer_medium referrer_medium;
 	pcre2_general_context *gctx;
-	/* The event memo (memo.c): memo_size entries (a power of two, at
-	 * least 2; 0 = off), allocated at the first classification. */
-	char *memo_table;
-	uint8_t *memo_mru;                 /* per set: the way used last */
-	uint64_t *memo_seen;               /* 16 bits an entry: keys seen once */
+	/* The event memo (memo.c): a log of memo_size KiB (memo_size a
+	 * power of two, at least 2; 0 = off) and an index of memo_size
+	 * buckets, allocated at the first classification. */
+	char *memo_table;                  /* the log */
+	struct tpi_memo_slot *memo_index;  /* 4 slots a bucket */
+	uint64_t memo_write;               /* bytes written to the log, laps included */
+	uint64_t *memo_seen;               /* 16 bits a bucket: keys seen once */
 	size_t memo_seen_count;            /* bits set since the last clearing */
 	size_t memo_size;
 	uint32_t memo_epoch;

@@ -8,18 +8,24 @@
  * rule sets read, tpi_classifier's key_slots) and of the classifier's
  * configuration (its generation). Real traffic repeats itself: the same
  * landing pages, referrers and campaigns come back thousands of times, so
- * a result remembers the outcomes of the last events it classified, in
- * sets of two entries, and an event whose
- * key slots hold the same bytes as a remembered one gets that outcome
- * without deriving anything or running a rule.
+ * a result remembers the outcomes of the last events it classified, and
+ * an event whose key slots hold the same bytes as a remembered one gets
+ * that outcome without deriving anything or running a rule.
  *
- * An entry is a fixed-size block: a head with the outputs, then records
- * of variable length: the names of the matching rules, the derived
- * fields, the labels, a copy of the key (which key slots the event has,
- * as a bit mask, then the length and bytes of each) and the bytes of
- * derived values that lived in the result's scratch space (decoded query
- * parameters, a lowercased engine name). A set's way used last is
- * remembered aside, and a new outcome replaces the other way.
+ * An entry is a head with the outputs, then records of variable length:
+ * the names of the matching rules, the derived fields, the labels, a copy
+ * of the key (which key slots the event has, as a bit mask, then the
+ * length and bytes of each) and the bytes of derived values that lived in
+ * the result's scratch space (decoded query parameters, a lowercased
+ * engine name). Entries take 300 to 700 bytes; they are written one after
+ * the other into a log of memo_size KiB used as a ring (an entry that
+ * would cross its end starts the next lap at its beginning), so the log
+ * holds about twice memo_size entries, the oldest giving way to the
+ * newest. An index of memo_size buckets of four slots (hash, position in
+ * the log counted from the first byte ever written) finds them; an entry
+ * is intact as long as less than a lap has been written since it, which
+ * the position alone tells, and a bucket's new slot takes the place of an
+ * empty, overwritten or else oldest one.
  *
  * Admission: most events seen for the first time are never seen again
  * (a landing url with a click id, a referrer with a search term), and
@@ -45,7 +51,15 @@
 #include "util/hash.h"
 #include "util/mem.h"
 
-#define TPI_MEMO_STRIDE 1024
+#define TPI_MEMO_BYTES 1024        /* of log for each event of memo_size */
+#define TPI_MEMO_WAYS 4             /* slots in a bucket of the index */
+
+/* A slot of the index: pos is the entry's position in the log plus one
+ * (0: empty). */
+struct tpi_memo_slot {
+	uint64_t hash;
+	uint64_t pos;
+};
 
 struct memo_head {
 	uint64_t hash;
@@ -107,13 +121,14 @@ void
 tpi_memo_release(tp_result *r)
 {
 	tpi_free(r->memo_table);
-	tpi_free(r->memo_mru);
+	tpi_free(r->memo_index);
 	tpi_free(r->memo_seen);
 	tpi_free(r->refmemo);
 	r->memo_table = NULL;
-	r->memo_mru = NULL;
+	r->memo_index = NULL;
 	r->memo_seen = NULL;
 	r->refmemo = NULL;
+	r->memo_write = 0;
 }
 
 tp_status
@@ -123,14 +138,15 @@ tpi_memo_fit(tp_result *r)
 
 	if (!n || r->memo_table)
 		return TP_OK;
-	/* calloc: pages are touched only as entries fill */
-	r->memo_table = tpi_calloc(n, TPI_MEMO_STRIDE);
-	r->memo_mru = tpi_calloc(n / 2, 1);
+	/* calloc: pages are touched only as the log fills */
+	r->memo_table = tpi_calloc(n, TPI_MEMO_BYTES);
+	r->memo_index = tpi_calloc(n * TPI_MEMO_WAYS, sizeof(*r->memo_index));
 	r->memo_seen = tpi_calloc((n * 16 + 63) / 64, sizeof(uint64_t));
 	r->memo_seen_count = 0;
+	r->memo_write = 0;
 	if (!r->refmemo)
 		r->refmemo = tpi_calloc(TPI_REFMEMO_SIZE, sizeof(*r->refmemo));
-	if (!r->memo_table || !r->memo_mru || !r->memo_seen || !r->refmemo) {
+	if (!r->memo_table || !r->memo_index || !r->memo_seen || !r->refmemo) {
 		tpi_memo_release(r);
 		return TP_ENOMEM;
 	}
@@ -145,7 +161,11 @@ tpi_memo_forget(tp_result *r)
 	 * epoch of never-written entries) clears the table instead. */
 	if (++r->memo_epoch == 0) {
 		if (r->memo_table)
-			memset(r->memo_table, 0, r->memo_size * TPI_MEMO_STRIDE);
+			memset(r->memo_table, 0, r->memo_size * TPI_MEMO_BYTES);
+		if (r->memo_index)
+			memset(r->memo_index, 0, r->memo_size * TPI_MEMO_WAYS *
+						 sizeof(*r->memo_index));
+		r->memo_write = 0;
 		if (r->refmemo)
 			memset(r->refmemo, 0, TPI_REFMEMO_SIZE * sizeof(*r->refmemo));
 		r->memo_epoch = 1;
@@ -197,10 +217,32 @@ tpi_memo_hash(const tp_classifier *c, const tp_result *r)
 	return h;
 }
 
-static inline struct memo_head *
-entry(const tp_result *r, size_t i)
+/* Bytes of the log: a power of two. */
+static inline uint64_t
+log_bytes(const tp_result *r)
 {
-	return (struct memo_head *)(void *)(r->memo_table + i * TPI_MEMO_STRIDE);
+	return (uint64_t)r->memo_size * TPI_MEMO_BYTES;
+}
+
+/* Whether the entry written at position pos is intact: less than a lap
+ * written since. */
+static inline bool
+intact(const tp_result *r, uint64_t pos)
+{
+	return r->memo_write - pos <= log_bytes(r);
+}
+
+static inline struct memo_head *
+entry_at(const tp_result *r, uint64_t pos)
+{
+	return (struct memo_head *)(void *)(r->memo_table +
+					    (pos & (log_bytes(r) - 1)));
+}
+
+static inline struct tpi_memo_slot *
+bucket(const tp_result *r, uint64_t h)
+{
+	return &r->memo_index[(size_t)(h & (r->memo_size - 1)) * TPI_MEMO_WAYS];
 }
 
 /* The parts of an entry's record. */
@@ -295,18 +337,21 @@ restore(tp_result *r, struct memo_head *e)
 bool
 tpi_memo_lookup(const tp_classifier *c, tp_result *r, uint64_t h)
 {
-	size_t set = (size_t)(h & (r->memo_size / 2 - 1)), w;
+	struct tpi_memo_slot *b = bucket(r, h);
+	size_t w;
 
-	for (w = 0; w < 2; w++) {
-		struct memo_head *e = entry(r, 2 * set + w);
+	for (w = 0; w < TPI_MEMO_WAYS; w++) {
+		struct memo_head *e;
 		struct parts p;
 
+		if (b[w].hash != h || !b[w].pos || !intact(r, b[w].pos - 1))
+			continue;
+		e = entry_at(r, b[w].pos - 1);
 		if (e->epoch != r->memo_epoch || e->hash != h)
 			continue;
 		parts_of(e, &p);
 		if (key_equal(c, r, p.key, e->key_len)) {
 			restore(r, e);
-			r->memo_mru[set] = (uint8_t)w;
 			return true;
 		}
 	}
@@ -324,9 +369,8 @@ void
 tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 {
 	const struct tpi_eval *ev = &r->ev;
-	size_t set = (size_t)(h & (r->memo_size / 2 - 1));
-	size_t way = 1u - r->memo_mru[set];
-	struct memo_head *e = entry(r, 2 * set + way);
+	struct tpi_memo_slot *b = bucket(r, h);
+	struct memo_head *e;
 	struct memo_head head;
 	struct parts p;
 	struct memo_derived dv[TPI_FIELD_COUNT];
@@ -338,7 +382,8 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 	uint16_t key[64], src[7];
 	size_t n_key = 0, n_src = 0;
 	size_t n_dv = 0, n_lb = 0, key_len = 8, extra_len = 0, need, i, k;
-	uint64_t m;
+	size_t victim = 0;
+	uint64_t m, pos, lap = log_bytes(r), off;
 	char *q;
 
 	if (ev->n_rules > UINT8_MAX)
@@ -347,10 +392,11 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 		/* the first sighting of a key only marks it (admission) */
 		size_t bits = r->memo_size * 16;
 		size_t bit = (size_t)(h >> 32) & (bits - 1);
-		uint64_t *word = &r->memo_seen[bit / 64], b = (uint64_t)1 << (bit % 64);
+		uint64_t *word = &r->memo_seen[bit / 64];
+		uint64_t flag = (uint64_t)1 << (bit % 64);
 
-		if (!(*word & b)) {
-			*word |= b;
+		if (!(*word & flag)) {
+			*word |= flag;
 			if (++r->memo_seen_count >= bits / 4) {
 				memset(r->memo_seen, 0, (bits + 63) / 64 * 8);
 				r->memo_seen_count = 0;
@@ -415,8 +461,17 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 	need = sizeof(head) + ev->n_rules * sizeof(const char *) +
 	       n_dv * sizeof(struct memo_derived) +
 	       n_lb * sizeof(struct memo_label) + key_len + extra_len;
-	if (need > TPI_MEMO_STRIDE)
+	need = (need + 7) & ~(size_t)7;
+	if (need > lap / 2)
 		return;
+	/* Where it goes: on at the end of the log, or at the start of the
+	 * next lap when it would cross the end. */
+	off = r->memo_write & (lap - 1);
+	if (off + need > lap)
+		r->memo_write += lap - off;
+	pos = r->memo_write;
+	e = entry_at(r, pos);
+	r->memo_write += need;
 
 	memset(&head, 0, sizeof(head));
 	head.hash = h;
@@ -461,5 +516,15 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 		}
 		p.derived[i] = dv[i];
 	}
-	r->memo_mru[set] = (uint8_t)way;
+	/* Its slot: an empty or overwritten one, else the oldest. */
+	for (i = 0; i < TPI_MEMO_WAYS; i++) {
+		if (!b[i].pos || !intact(r, b[i].pos - 1)) {
+			victim = i;
+			break;
+		}
+		if (b[i].pos < b[victim].pos)
+			victim = i;
+	}
+	b[victim].hash = h;
+	b[victim].pos = pos + 1;
 }

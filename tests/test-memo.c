@@ -125,6 +125,66 @@ START_TEST(memo_same_outputs)
 }
 END_TEST
 
+/*
+ * The log of remembered outcomes used as a ring: with logs of 2 KiB
+ * (about four entries, overwritten all the time), 16 KiB and 256 KiB
+ * (the sample's repeats are answered from it), every event of the
+ * sample has the outputs of a result without the memo.
+ */
+START_TEST(memo_log_wraps)
+{
+	static const size_t sizes[] = { 2, 16, 256 };
+	tp_classifier *c = default_classifier();
+	tp_result *r[3] = { NULL, NULL, NULL }, *off = NULL;
+	tp_reader *rd = NULL;
+	FILE *f = fopen(tp_test_source("examples/data/sample.ndjson"), "r");
+	char *line = NULL;
+	size_t cap = 0, lines = 0, k;
+	ssize_t got;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(tp_reader_new(&rd), TP_OK);
+	ck_assert_int_eq(tp_result_new(&off), TP_OK);
+	ck_assert_int_eq(tp_result_set_cache_size(off, 0), TP_OK);
+	for (k = 0; k < 3; k++) {
+		ck_assert_int_eq(tp_result_new(&r[k]), TP_OK);
+		ck_assert_int_eq(tp_result_set_cache_size(r[k], sizes[k]), TP_OK);
+	}
+	while ((got = getline(&line, &cap, f)) > 0) {
+		const tp_attr *a;
+		size_t na;
+		char *want;
+
+		lines++;
+		ck_assert_int_eq(tp_reader_parse(rd, line, (size_t)got - 1,
+						 "sample", lines, NULL), TP_OK);
+		a = tp_reader_attrs(rd, &na);
+		ck_assert_int_eq(tp_classify(c, a, na, off), TP_OK);
+		want = fingerprint(off);
+		for (k = 0; k < 3; k++) {
+			char *have;
+
+			ck_assert_int_eq(tp_classify(c, a, na, r[k]), TP_OK);
+			have = fingerprint(r[k]);
+			ck_assert_msg(strcmp(want, have) == 0,
+				      "line %zu (cache %zu):\n"
+				      "  off:  %s\n  memo: %s", lines,
+				      sizes[k], want, have);
+			free(have);
+		}
+		free(want);
+	}
+	ck_assert_uint_ge(lines, 2000);
+	free(line);
+	fclose(f);
+	tp_reader_free(rd);
+	for (k = 0; k < 3; k++)
+		tp_result_free(r[k]);
+	tp_result_free(off);
+	tp_classifier_free(c);
+}
+END_TEST
+
 static void
 set_attr(tp_attr *a, const char *k, const char *v)
 {
@@ -436,6 +496,7 @@ tp_test_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, memo_same_outputs);
+	tcase_add_test(tc, memo_log_wraps);
 	tcase_add_test(tc, memo_views_follow_event);
 	tcase_add_test(tc, memo_forgets_on_reconfigure);
 	tcase_add_test(tc, referrer_memo_cases);

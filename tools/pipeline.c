@@ -54,9 +54,9 @@ tp_pipeline_options_help(void)
 "  --fields FILE        field map JSON: canonical name -> your attribute name\n"
 "  --internal-domain D  treat referrers on D (and subdomains) as internal\n"
 "  --max-line-bytes N   refuse longer lines (default 1048576)\n"
-"  --cache-size N       distinct events whose classification is remembered\n"
-"                       (about 1 KiB each; default 16384, at most 16777216;\n"
-"                       0: none); the output is the same, only the time differs\n";
+"  --cache-size N       remember recent classifications in N KiB (about 2N\n"
+"                       events; default 16384, at most 16777216; 0: none);\n"
+"                       the output is the same, only the time differs\n";
 }
 
 int
@@ -124,7 +124,7 @@ tp_pipeline_parse_option(struct tp_pipeline_config *cfg, int argc,
 		if (!*v || *end || v[0] == '-' || v[0] == '+' || errno ||
 		    n > (1ull << 24)) {
 			tp_cli_usage_error(cfg->cmd, "--cache-size takes a number of "
-					   "events from 0 to 16777216");
+					   "KiB from 0 to 16777216");
 			return -1;
 		}
 		cfg->cache_size = (size_t)n;

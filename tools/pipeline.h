@@ -13,9 +13,9 @@
 
 #include <touchpoint/touchpoint.h>
 
-/* The events the commands' result remembers by default: more than the
- * library's default (4,096, 4 MiB), since a command has one result
- * (docs/performance.md). */
+/* The size of the commands' result's memo (KiB; about two events each):
+ * more than the library's default (4,096), since a command has one
+ * result (docs/performance.md). */
 #define TP_PIPELINE_CACHE_DEFAULT 16384
 
 struct tp_pipeline_config {
@@ -30,7 +30,7 @@ struct tp_pipeline_config {
 	size_t n_internal;
 	const char *rejects_path;     /* --rejects */
 	size_t max_line_bytes;        /* --max-line-bytes */
-	size_t cache_size;            /* --cache-size, events */
+	size_t cache_size;            /* --cache-size, KiB */
 	const char **inputs;          /* files; none = stdin */
 	size_t n_inputs;
 	bool progress;                /* draw progress on a terminal stderr */

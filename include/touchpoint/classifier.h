@@ -268,7 +268,8 @@ tp_status tp_result_new(tp_result **out);
 void tp_result_free(tp_result *result);
 
 /**
- * Set how many events a result remembers the classification of.
+ * Set how many events a result remembers the classification of, in units
+ * of 1 KiB of memory.
  *
  * A classification depends only on the attributes the classifier reads
  * (the url, the referrer, the utm_* attributes and those the rule sets
@@ -283,9 +284,13 @@ void tp_result_free(tp_result *result);
  * classifier, or classifying with another one, forgets what was
  * remembered.
  *
- * The cache takes about 1 KiB an event, allocated at the next
- * classification (the pages are touched as they fill). The default is
- * 4096 events (4 MiB at most).
+ * The cache is a log of @p events KiB, used as a ring, and an index of
+ * 64 bytes for each of @p events, allocated at the next classification
+ * (the pages of the log are touched as it fills). An outcome takes 300
+ * to 700 bytes of the log (more with long urls; one of over half the log
+ * is not remembered), so a result remembers about twice @p events, the
+ * oldest giving way to the newest. The default is 4096 (4 MiB and
+ * 256 KiB: about 8,000 events).
  *
  * @param result The result.
  * @param events Events to remember, rounded up to a power of two (at

@@ -318,8 +318,9 @@ class Classifier(_lib.Handle):
             path of such a JSON file.
         internal_domains: domains whose referrers are the site itself.
         cache_size: how many recent events each result object remembers
-            the classification of (``tp_result_set_cache_size()``: about
-            1 KiB an event; 0 turns the memo off; at most 2**24);
+            the classification of (``tp_result_set_cache_size()``: 1 KiB
+            of memory a unit, about two events remembered a unit; 0 turns
+            the memo off; at most 2**24);
             default: the library's 4,096. The outputs are the same
             either way.
 

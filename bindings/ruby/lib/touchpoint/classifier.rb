@@ -226,8 +226,9 @@ module Touchpoint
   #                              internal_domains: ["example.com"])
   #
   # cache_size: how many recent events each result object remembers the
-  # classification of (tp_result_set_cache_size(): about 1 KiB an event;
-  # 0 turns the memo off; at most 2**24); nil keeps the library's 4,096.
+  # classification of (tp_result_set_cache_size(): 1 KiB of memory a
+  # unit, about two events remembered a unit; 0 turns the memo off; at
+  # most 2**24); nil keeps the library's 4,096.
   # The outputs are the same either way.
   #
   # Classifier.open takes the same options, yields the classifier and
