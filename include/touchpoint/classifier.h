@@ -293,17 +293,19 @@ void tp_result_free(tp_result *result);
  * 256 KiB: about 8,000 events).
  *
  * @param result The result.
- * @param events Events to remember, rounded up to a power of two (at
- *        least 2); 0 turns the cache off.
+ * @param events The size, in KiB of log (about two events each),
+ *        rounded up to a power of two (at least 2); 0 turns the cache
+ *        off.
  * @return #TP_OK; #TP_EINVAL when @p result is NULL; #TP_ERANGE above
- *         2^24 events.
+ *         2^24.
  * @since 1.0
  * Thread-safety: the result belongs to one thread at a time.
  */
 tp_status tp_result_set_cache_size(tp_result *result, size_t events);
 
 /**
- * How many events a result remembers the classification of.
+ * The size of a result's cache of classifications, in KiB (about two
+ * events each).
  *
  * @param result The result.
  * @return The size set by tp_result_set_cache_size() (rounded), the
