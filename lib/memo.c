@@ -76,14 +76,20 @@ struct memo_head {
 
 enum { D_ABS, D_SLOT, D_EXTRA };
 
+/* Where a derived value lives: 16 bytes, the record an entry has most
+ * of. */
 struct memo_derived {
-	const char *p;             /* D_ABS: the value; otherwise unused */
-	uint32_t off;              /* D_SLOT: in the attribute; D_EXTRA: in the extra bytes */
+	union {
+		const char *p;     /* D_ABS: the value */
+		uint32_t off;      /* D_SLOT: in the attribute; D_EXTRA: in the extra bytes */
+	} at;
 	uint32_t n;
 	uint8_t field;
 	uint8_t kind;
 	uint16_t slot;
 };
+
+_Static_assert(sizeof(struct memo_derived) == 16, "a derived record is 16 bytes");
 
 struct memo_label {
 	const char *p;
@@ -322,11 +328,11 @@ restore(tp_result *r, struct memo_head *e)
 
 		out->n = d->n;
 		if (d->kind == D_ABS)
-			out->p = d->p;
+			out->p = d->at.p;
 		else if (d->kind == D_SLOT)
-			out->p = r->attrs[d->slot].p + d->off;
+			out->p = r->attrs[d->slot].p + d->at.off;
 		else
-			out->p = p.extra + d->off;
+			out->p = p.extra + d->at.off;
 	}
 	for (i = 0; i < e->n_labels; i++) {
 		r->labels[p.labels[i].slot].p = p.labels[i].p;
@@ -374,6 +380,7 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 	struct memo_head head;
 	struct parts p;
 	struct memo_derived dv[TPI_FIELD_COUNT];
+	const char *xsrc[TPI_FIELD_COUNT];   /* D_EXTRA: the value to copy */
 	struct memo_label lb[UINT8_MAX];
 	static const uint16_t derive_reads[] = {
 		TPI_C_URL, TPI_C_REFERRER, TPI_C_UTM_SOURCE, TPI_C_UTM_MEDIUM,
@@ -428,21 +435,21 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 			if (within(v->p, v->n, a->p, a->n)) {
 				d->kind = D_SLOT;
 				d->slot = src[k];
-				d->off = (uint32_t)(v->p - a->p);
+				d->at.off = (uint32_t)(v->p - a->p);
 				placed = true;
 			}
 		}
 		if (!placed && r->scratch &&
 		    within(v->p, v->n, r->scratch, r->cap_scratch)) {
 			d->kind = D_EXTRA;
-			d->off = (uint32_t)extra_len;
-			d->p = v->p;   /* copied below */
+			d->at.off = (uint32_t)extra_len;
+			xsrc[n_dv] = v->p;   /* copied below */
 			extra_len += v->n;
 			placed = true;
 		}
 		if (!placed) {
 			d->kind = D_ABS;
-			d->p = v->p;
+			d->at.p = v->p;
 		}
 		n_dv++;
 	}
@@ -510,10 +517,8 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 		q += 4 + a->n;
 	}
 	for (i = 0; i < n_dv; i++) {
-		if (dv[i].kind == D_EXTRA) {
-			memcpy(p.extra + dv[i].off, dv[i].p, dv[i].n);
-			dv[i].p = NULL;
-		}
+		if (dv[i].kind == D_EXTRA)
+			memcpy(p.extra + dv[i].at.off, xsrc[i], dv[i].n);
 		p.derived[i] = dv[i];
 	}
 	/* Its slot: an empty or overwritten one, else the oldest. */
