@@ -17,7 +17,7 @@
  * of the key (which key slots the event has, as a bit mask, then the
  * length and bytes of each) and the bytes of derived values that lived in
  * the result's scratch space (decoded query parameters, a lowercased
- * engine name). Entries take 300 to 700 bytes; they are written one after
+ * engine name). Entries take 150 to 600 bytes; they are written one after
  * the other into a log of memo_size KiB used as a ring (an entry that
  * would cross its end starts the next lap at its beginning), so the log
  * holds about twice memo_size entries, the oldest giving way to the

@@ -54,7 +54,7 @@ tp_pipeline_options_help(void)
 "  --fields FILE        field map JSON: canonical name -> your attribute name\n"
 "  --internal-domain D  treat referrers on D (and subdomains) as internal\n"
 "  --max-line-bytes N   refuse longer lines (default 1048576)\n"
-"  --cache-size N       remember recent classifications in N KiB (about 2N\n"
+"  --cache-size N       remember recent classifications in N KiB (2N to 3N\n"
 "                       events; default 16384, at most 16777216; 0: none);\n"
 "                       the output is the same, only the time differs\n";
 }

@@ -13,7 +13,7 @@
 
 #include <touchpoint/touchpoint.h>
 
-/* The size of the commands' result's memo (KiB; about two events each):
+/* The size of the commands' result's memo (KiB; two to three events each):
  * more than the library's default (4,096), since a command has one
  * result (docs/performance.md). */
 #define TP_PIPELINE_CACHE_DEFAULT 16384

@@ -286,14 +286,14 @@ void tp_result_free(tp_result *result);
  *
  * The cache is a log of @p events KiB, used as a ring, and an index of
  * 64 bytes for each of @p events, allocated at the next classification
- * (the pages of the log are touched as it fills). An outcome takes 300
- * to 700 bytes of the log (more with long urls; one of over half the log
- * is not remembered), so a result remembers about twice @p events, the
- * oldest giving way to the newest. The default is 4096 (4 MiB and
- * 256 KiB: about 8,000 events).
+ * (the pages of the log are touched as it fills). An outcome takes 150
+ * to 600 bytes of the log (more with long urls; one of over half the log
+ * is not remembered), so a result remembers two to three times @p
+ * events, the oldest giving way to the newest. The default is 4096 (4 MiB and
+ * 256 KiB: about 10,000 events).
  *
  * @param result The result.
- * @param events The size, in KiB of log (about two events each),
+ * @param events The size, in KiB of log (two to three events each),
  *        rounded up to a power of two (at least 2); 0 turns the cache
  *        off.
  * @return #TP_OK; #TP_EINVAL when @p result is NULL; #TP_ERANGE above
@@ -304,7 +304,7 @@ void tp_result_free(tp_result *result);
 tp_status tp_result_set_cache_size(tp_result *result, size_t events);
 
 /**
- * The size of a result's cache of classifications, in KiB (about two
+ * The size of a result's cache of classifications, in KiB (two to three
  * events each).
  *
  * @param result The result.

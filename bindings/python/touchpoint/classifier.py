@@ -317,10 +317,10 @@ class Classifier(_lib.Handle):
         field_map: a dict {canonical name: your attribute name} or the
             path of such a JSON file.
         internal_domains: domains whose referrers are the site itself.
-        cache_size: how many recent events each result object remembers
-            the classification of (``tp_result_set_cache_size()``: 1 KiB
-            of memory a unit, about two events remembered a unit; 0 turns
-            the memo off; at most 2**24);
+        cache_size: the size of each result object's memo of recent
+            classifications (``tp_result_set_cache_size()``), in KiB of
+            memory, each holding two to three events; 0 turns the memo
+            off; at most 2**24;
             default: the library's 4,096. The outputs are the same
             either way.
 

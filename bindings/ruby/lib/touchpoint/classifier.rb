@@ -225,10 +225,10 @@ module Touchpoint
   #                              field_map: {"utm_source" => "src"},
   #                              internal_domains: ["example.com"])
   #
-  # cache_size: how many recent events each result object remembers the
-  # classification of (tp_result_set_cache_size(): 1 KiB of memory a
-  # unit, about two events remembered a unit; 0 turns the memo off; at
-  # most 2**24); nil keeps the library's 4,096.
+  # cache_size: the size of each result object's memo of recent
+  # classifications (tp_result_set_cache_size()), in KiB of memory, each
+  # holding two to three events; 0 turns the memo off; at most 2**24;
+  # nil keeps the library's 4,096.
   # The outputs are the same either way.
   #
   # Classifier.open takes the same options, yields the classifier and
