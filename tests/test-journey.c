@@ -1306,6 +1306,111 @@ build_asking(const tp_catalog *c, const tp_touch *t, size_t n,
 	return TP_OK;
 }
 
+/* The reference order of sorted_in_buckets: by customer number, time and
+ * input position. */
+static const uint32_t *ref_cnum;
+static const tp_touch *ref_touch;
+
+static int
+cmp_ref(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+
+	if (ref_cnum[a] != ref_cnum[b])
+		return ref_cnum[a] < ref_cnum[b] ? -1 : 1;
+	if (ref_touch[a].timestamp_ms != ref_touch[b].timestamp_ms)
+		return ref_touch[a].timestamp_ms < ref_touch[b].timestamp_ms ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+START_TEST(sorted_in_buckets)
+{
+	/* Enough events for the log to be sorted in several buckets of
+	 * customers (lib/journey/finish.c), the last one partial, and one
+	 * customer with more events than a bucket holds on average: every
+	 * journey holds its customer's events by time, equal times in input
+	 * order, with sessions cut after 30 minutes without an event, as a
+	 * sort done here says. */
+	enum { N = 200000, C = 30001, BIG_EVERY = 10 };
+	tp_catalog *c = small_catalog();
+	tp_journey_store *s = NULL;
+	tp_touch *t = calloc(N, sizeof(*t));
+	char (*id)[16] = calloc(C, sizeof(*id));
+	uint32_t *num_of = malloc(C * sizeof(*num_of));
+	uint32_t *cnum = malloc(N * sizeof(*cnum));
+	size_t *order = malloc(N * sizeof(*order));
+	uint64_t x = 20261123;
+	uint32_t n_cust = 0;
+	size_t i, pos = 0, cust, sess = 0;
+
+	ck_assert(t && id && num_of && cnum && order);
+	for (i = 0; i < C; i++) {
+		snprintf(id[i], sizeof(id[i]), "c%zu", i);
+		num_of[i] = UINT32_MAX;
+	}
+	for (i = 0; i < N; i++) {
+		size_t k;
+
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		k = i % BIG_EVERY == 3 ? 17 : (size_t)(x >> 33) % C;
+		if (num_of[k] == UINT32_MAX)
+			num_of[k] = n_cust++;
+		cnum[i] = num_of[k];
+		t[i] = touch_of(id[k], 0, "page_view", NULL);
+		/* ten-minute steps: equal times, and gaps on both sides of
+		 * the timeout */
+		t[i].timestamp_ms = (int64_t)((x >> 20) % 50) * 10 * MIN;
+		t[i].has_value = 1;
+		t[i].value = (double)i;
+		order[i] = i;
+	}
+	ref_cnum = cnum;
+	ref_touch = t;
+	qsort(order, N, sizeof(*order), cmp_ref);
+
+	ck_assert_int_eq(tp_journey_store_new(c, NULL, &s, NULL), TP_OK);
+	ck_assert_int_eq(tp_journey_store_add_batch(s, t, N, NULL, NULL), TP_OK);
+	ck_assert_int_eq(tp_journey_store_finish(s), TP_OK);
+	ck_assert_uint_eq(tp_journey_store_customer_count(s), n_cust);
+	ck_assert_uint_eq(tp_journey_store_event_count(s), N);
+	for (cust = 0; cust < n_cust; cust++) {
+		size_t first, count, j;
+
+		ck_assert_int_eq(tp_journey_store_journey(s, cust, &first, &count),
+				 TP_OK);
+		ck_assert_uint_eq(first, pos);
+		ck_assert_uint_gt(count, 0);
+		for (j = 0; j < count; j++, pos++) {
+			tp_journey_event e = TP_JOURNEY_EVENT_INIT;
+			size_t want = order[pos];
+
+			ck_assert_uint_eq(cnum[want], cust);
+			ck_assert_int_eq(tp_journey_store_event(s, first + j, &e), TP_OK);
+			ck_assert_msg(e.value == (double)want,
+				      "customer %zu, event %zu: input event %.0f, "
+				      "want %zu", cust, j, e.value, want);
+			ck_assert_uint_eq(e.customer, cust);
+			ck_assert_int_eq(e.timestamp_ms, t[want].timestamp_ms);
+			if (j > 0 && t[want].timestamp_ms -
+					     t[order[pos - 1]].timestamp_ms >=
+				     30 * MIN)
+				sess++;
+			else if (j == 0)
+				sess = 0;
+			ck_assert_uint_eq(e.session, sess);
+		}
+	}
+	ck_assert_uint_eq(pos, N);
+	tp_journey_store_free(s);
+	tp_catalog_free(c);
+	free(t);
+	free(id);
+	free(num_of);
+	free(cnum);
+	free(order);
+}
+END_TEST
+
 START_TEST(asking_allocation_failures)
 {
 	enum { N = 40 };
@@ -1403,6 +1508,7 @@ tp_test_suite(void)
 	tcase_add_test(tc, durations);
 	tcase_add_test(tc, customers_before_finishing);
 	tcase_add_test(tc, many_strings_and_kinds);
+	tcase_add_test(tc, sorted_in_buckets);
 	tcase_add_test(tc, asking_allocation_failures);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tp, paths_to_conversion);

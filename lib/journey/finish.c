@@ -2,8 +2,9 @@
 /*
  * Finishing the journey store (journey.h): the log is sorted once into
  * journeys, by (customer, time, input order) — a counting sort on the
- * customers, then a stable sort of each journey that is not in time
- * order yet — and each journey is cut into sessions.
+ * customers in two passes (into buckets of customers, then within each
+ * bucket while it is in the cache), then a stable sort of each journey
+ * that is not in time order yet — and each journey is cut into sessions.
  */
 #include <string.h>
 
@@ -155,11 +156,155 @@ finish_journey(struct tp_journey_store *s, size_t first, size_t end,
 	cut_sessions(s, first, end);
 }
 
+/*
+ * The events of customers [b << shift, (b + 1) << shift) form bucket b.
+ * About 16,384 events a bucket (256 KiB of records), at most 4,096
+ * buckets: a bucket stays in the cache while it is sorted, and pass 1
+ * writes to few enough places at once.
+ */
+static unsigned
+bucket_shift(size_t n, size_t nc)
+{
+	size_t nb = n / 16384, per;
+	unsigned shift = 0;
+
+	if (nb < 1)
+		nb = 1;
+	if (nb > 4096)
+		nb = 4096;
+	per = (nc + nb - 1) / nb;
+	while (shift < sizeof(size_t) * 8 - 1 && ((size_t)1 << shift) < per)
+		shift++;
+	return shift;
+}
+
+/* What sorting the log into journeys needs beside the store's columns. */
+struct sorter {
+	unsigned shift;
+	size_t n_buckets;
+	size_t *bstart;            /* n_buckets + 1: where each bucket starts */
+	size_t *bpos;              /* n_buckets: pass 1's write positions */
+	struct tpi_rec *brecs;     /* the largest bucket's records */
+	uint32_t *bcust;           /* and customers */
+	size_t *count;             /* 1 << shift: events of each customer */
+};
+
+static void
+sorter_free(struct sorter *so)
+{
+	tpi_free(so->bstart);
+	tpi_free(so->bpos);
+	tpi_free(so->brecs);
+	tpi_free(so->bcust);
+	tpi_free(so->count);
+}
+
+static inline uint32_t
+log_cust(const struct tp_journey_store *s, size_t i)
+{
+	return s->chunks[i / TPI_CHUNK_EVENTS]->cust[i % TPI_CHUNK_EVENTS];
+}
+
+/* Count the buckets' events and allocate the rest: false when out of
+ * memory. Changes nothing in the store. */
+static bool
+sorter_init(struct sorter *so, const struct tp_journey_store *s)
+{
+	size_t n = s->n_events, nc = s->customers.n, b, i, largest = 0;
+
+	memset(so, 0, sizeof(*so));
+	so->shift = bucket_shift(n, nc);
+	so->n_buckets = nc ? ((nc - 1) >> so->shift) + 1 : 0;
+	so->bstart = tpi_calloc(so->n_buckets + 1, sizeof(*so->bstart));
+	so->bpos = tpi_malloc((so->n_buckets + 1) * sizeof(*so->bpos));
+	if (!so->bstart || !so->bpos)
+		return false;
+	for (i = 0; i < n; i++)
+		so->bstart[(log_cust(s, i) >> so->shift) + 1]++;
+	for (b = 0; b < so->n_buckets; b++) {
+		if (so->bstart[b + 1] > largest)
+			largest = so->bstart[b + 1];
+		so->bstart[b + 1] += so->bstart[b];
+	}
+	so->brecs = tpi_malloc((largest ? largest : 1) * sizeof(*so->brecs));
+	so->bcust = tpi_malloc((largest ? largest : 1) * sizeof(*so->bcust));
+	so->count = tpi_calloc((size_t)1 << so->shift, sizeof(*so->count));
+	return so->brecs && so->bcust && so->count;
+}
+
+/*
+ * Sort the log into journeys, stable: pass 1 moves every event, in input
+ * order, to its bucket's part of recs (its customer to the same place in
+ * the session column, which is free until the sessions are cut),
+ * freeing the chunks as it goes; then each bucket in turn is copied aside
+ * and each of its events put at its customer's place, and its journeys
+ * are finished while they are in the cache. One pass that wrote every
+ * event to a random place of the records did the same at a cache miss
+ * an event.
+ */
+static void
+sort_log(struct tp_journey_store *s, struct sorter *so)
+{
+	size_t n = s->n_events, nc = s->customers.n, i, b, max = 0;
+
+	memcpy(so->bpos, so->bstart, so->n_buckets * sizeof(*so->bpos));
+	for (i = 0; i < s->n_chunks; i++) {
+		struct tpi_chunk *ch = s->chunks[i];
+		size_t j, m = n - i * TPI_CHUNK_EVENTS;
+
+		if (m > TPI_CHUNK_EVENTS)
+			m = TPI_CHUNK_EVENTS;
+		for (j = 0; j < m; j++) {
+			size_t p = so->bpos[ch->cust[j] >> so->shift]++;
+
+			s->recs[p] = ch->recs[j];
+			s->session[p] = ch->cust[j];
+		}
+		tpi_free(ch);
+		s->chunks[i] = NULL;
+	}
+	tpi_free(s->chunks);
+	s->chunks = NULL;
+	s->n_chunks = s->cap_chunks = 0;
+
+	for (b = 0; b < so->n_buckets; b++) {
+		size_t lo = so->bstart[b], m = so->bstart[b + 1] - lo, k, pos;
+		size_t c0 = b << so->shift, c1 = (b + 1) << so->shift, c;
+
+		if (c1 > nc)
+			c1 = nc;
+		memcpy(so->brecs, s->recs + lo, m * sizeof(*so->brecs));
+		memcpy(so->bcust, s->session + lo, m * sizeof(*so->bcust));
+		for (k = 0; k < m; k++)
+			so->count[so->bcust[k] - c0]++;
+		/* count[] becomes each customer's write position */
+		for (c = c0, pos = lo; c < c1; c++) {
+			size_t cnt = so->count[c - c0];
+
+			s->cust_start[c] = pos;
+			so->count[c - c0] = pos;
+			pos += cnt;
+			if (cnt > max)
+				max = cnt;
+		}
+		for (k = 0; k < m; k++)
+			s->recs[so->count[so->bcust[k] - c0]++] = so->brecs[k];
+		for (c = c0; c < c1; c++) {
+			size_t end = c + 1 < c1 ? s->cust_start[c + 1] : lo + m;
+
+			finish_journey(s, s->cust_start[c], end, so->brecs);
+			so->count[c - c0] = 0;
+		}
+	}
+	s->cust_start[nc] = n;
+	s->max_journey = max;
+}
+
 TP_EXPORT tp_status
 tp_journey_store_finish(tp_journey_store *s)
 {
-	size_t n, nc, i, c, max = 0;
-	struct tpi_rec *tmp = NULL;
+	struct sorter so = { 0 };
+	size_t n, nc;
 
 	if (!s)
 		return TP_EINVAL;
@@ -173,46 +318,11 @@ tp_journey_store_finish(tp_journey_store *s)
 	s->recs = tpi_malloc(n ? n * sizeof(*s->recs) : 1);
 	s->session = tpi_malloc(n ? n * sizeof(*s->session) : 1);
 	if (!s->cust_start || !s->recs || !s->session ||
-	    (n && n > SIZE_MAX / sizeof(*s->recs)))
+	    (n && n > SIZE_MAX / sizeof(*s->recs)) || !sorter_init(&so, s))
 		goto nomem;
-	for (i = 0; i < n; i++)
-		s->cust_start[s->chunks[i / TPI_CHUNK_EVENTS]
-				      ->cust[i % TPI_CHUNK_EVENTS] + 1]++;
-	for (c = 0; c < nc; c++) {
-		if (s->cust_start[c + 1] > max)
-			max = s->cust_start[c + 1];
-		s->cust_start[c + 1] += s->cust_start[c];
-	}
-	if (max > 24) {
-		tmp = tpi_malloc(max * sizeof(*tmp));
-		if (!tmp)
-			goto nomem;
-	}
-
-	/* Scatter, chunk by chunk (stable), freeing chunks as we go. The
-	 * write position of customer c is cust_start[c], which ends as the
-	 * start of c + 1. */
-	for (i = 0; i < s->n_chunks; i++) {
-		struct tpi_chunk *ch = s->chunks[i];
-		size_t j, m = n - i * TPI_CHUNK_EVENTS;
-
-		if (m > TPI_CHUNK_EVENTS)
-			m = TPI_CHUNK_EVENTS;
-		for (j = 0; j < m; j++)
-			s->recs[s->cust_start[ch->cust[j]]++] = ch->recs[j];
-		tpi_free(ch);
-		s->chunks[i] = NULL;
-	}
-	tpi_free(s->chunks);
-	s->chunks = NULL;
-	s->n_chunks = s->cap_chunks = 0;
-	memmove(s->cust_start + 1, s->cust_start, nc * sizeof(*s->cust_start));
-	s->cust_start[0] = 0;
-
-	for (c = 0; c < nc; c++)
-		finish_journey(s, s->cust_start[c], s->cust_start[c + 1], tmp);
+	sort_log(s, &so);
+	sorter_free(&so);
 	/* What only adding needed. */
-	tpi_free(tmp);
 	tpi_free(s->kind_table);
 	tpi_free(s->keep_views);
 	tpi_free(s->keep_ids);
@@ -221,11 +331,10 @@ tp_journey_store_finish(tp_journey_store *s)
 	s->keep_views = NULL;
 	s->keep_ids = NULL;
 	s->cap_keep = 0;
-	s->max_journey = max;
 	s->finished = true;
 	return TP_OK;
 nomem:
-	tpi_free(tmp);
+	sorter_free(&so);
 	tpi_store_free_columns(s);
 	return TP_ENOMEM;
 }
