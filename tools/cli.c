@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -48,6 +50,23 @@ bool
 tp_cli_is_help(const char *arg)
 {
 	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+bool
+tp_cli_parse_count(const char *s, unsigned long long lo, unsigned long long hi,
+		   size_t *out)
+{
+	unsigned long long n;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (*end || errno || n < lo || n > hi || n > (size_t)-1)
+		return false;
+	*out = (size_t)n;
+	return true;
 }
 
 int

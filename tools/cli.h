@@ -44,6 +44,11 @@ int tp_cli_fail(const char *cmd, const char *what, tp_status st,
 /* True when arg is "-h" or "--help". */
 bool tp_cli_is_help(const char *arg);
 
+/* Parse s as a whole decimal number from lo to hi (digits only: no sign,
+ * no space) into *out; false when it is not one. */
+bool tp_cli_parse_count(const char *s, unsigned long long lo,
+			unsigned long long hi, size_t *out);
+
 /*
  * Option parsing shared by the subcommands: if argv[*i] is `--name VALUE`
  * or `--name=VALUE`, set *value, advance *i past it and return 1; return

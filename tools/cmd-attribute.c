@@ -11,6 +11,7 @@
  * each model and print (attribution-output.h).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -229,14 +230,8 @@ parse_count(const char *name, const char *s, double *days, size_t *steps)
 		return tp_cli_usage_error(CMD, "%s wants a number of days, not '%s'",
 					  name, s);
 	}
-	if (s[0] != '-') {
-		unsigned long long n = strtoull(s, &end, 10);
-
-		if (end != s && !*end && !errno && n <= (size_t)-1) {
-			*steps = (size_t)n;
-			return 0;
-		}
-	}
+	if (tp_cli_parse_count(s, 0, ULLONG_MAX, steps))
+		return 0;
 	return tp_cli_usage_error(CMD, "%s wants a whole number, not '%s'", name, s);
 }
 

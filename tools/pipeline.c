@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -103,31 +104,20 @@ tp_pipeline_parse_option(struct tp_pipeline_config *cfg, int argc,
 	if (r < 0)
 		return -1;
 	if ((r = tp_cli_option(cfg->cmd, argc, argv, i, "--max-line-bytes", &v)) > 0) {
-		char *end;
-		unsigned long long n = strtoull(v, &end, 10);
-
-		if (*end || n < 2 || v[0] == '-') {
+		if (!tp_cli_parse_count(v, 2, ULLONG_MAX, &cfg->max_line_bytes)) {
 			tp_cli_usage_error(cfg->cmd, "--max-line-bytes takes a number of bytes >= 2");
 			return -1;
 		}
-		cfg->max_line_bytes = (size_t)n;
 		return 1;
 	}
 	if (r < 0)
 		return -1;
 	if ((r = tp_cli_option(cfg->cmd, argc, argv, i, "--cache-size", &v)) > 0) {
-		char *end;
-		unsigned long long n;
-
-		errno = 0;
-		n = strtoull(v, &end, 10);
-		if (!*v || *end || v[0] == '-' || v[0] == '+' || errno ||
-		    n > (1ull << 24)) {
+		if (!tp_cli_parse_count(v, 0, 1ull << 24, &cfg->cache_size)) {
 			tp_cli_usage_error(cfg->cmd, "--cache-size takes a number of "
 					   "KiB from 0 to 16777216");
 			return -1;
 		}
-		cfg->cache_size = (size_t)n;
 		return 1;
 	}
 	return r < 0 ? -1 : 0;

@@ -205,14 +205,13 @@ log_cust(const struct tp_journey_store *s, size_t i)
 	return s->chunks[i / TPI_CHUNK_EVENTS]->cust[i % TPI_CHUNK_EVENTS];
 }
 
-/* Count the buckets' events and allocate the rest: false when out of
- * memory. Changes nothing in the store. */
+/* Count the buckets' events and allocate the rest (so starts zeroed):
+ * false when out of memory. Changes nothing in the store. */
 static bool
 sorter_init(struct sorter *so, const struct tp_journey_store *s)
 {
 	size_t n = s->n_events, nc = s->customers.n, b, i, largest = 0;
 
-	memset(so, 0, sizeof(*so));
 	so->shift = bucket_shift(n, nc);
 	so->n_buckets = nc ? ((nc - 1) >> so->shift) + 1 : 0;
 	so->bstart = tpi_calloc(so->n_buckets + 1, sizeof(*so->bstart));
