@@ -165,6 +165,8 @@ tp_status tpi_memo_fit(tp_result *r);
 void tpi_memo_release(tp_result *r);
 void tpi_memo_forget(tp_result *r);
 uint64_t tpi_memo_hash(const tp_classifier *c, const tp_result *r);
+/* Ask for the index bucket of a hash ahead of tpi_memo_lookup(). */
+void tpi_memo_prefetch(const tp_result *r, uint64_t hash);
 bool tpi_memo_lookup(const tp_classifier *c, tp_result *r, uint64_t hash);
 void tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t hash);
 /* The derived fields that copy canonical attributes. */

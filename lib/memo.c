@@ -367,6 +367,12 @@ restore(tp_result *r, struct memo_head *e)
 	}
 }
 
+void
+tpi_memo_prefetch(const tp_result *r, uint64_t h)
+{
+	__builtin_prefetch(bucket(r, h));
+}
+
 bool
 tpi_memo_lookup(const tp_classifier *c, tp_result *r, uint64_t h)
 {

@@ -482,6 +482,7 @@ tp_classify(const tp_classifier *c, const tp_attr *attrs, size_t n_attrs,
 {
 	struct tpi_eval *ev;
 	uint64_t h = 0;
+	bool memo;
 	tp_status st;
 	size_t i;
 
@@ -495,9 +496,6 @@ tp_classify(const tp_classifier *c, const tp_attr *attrs, size_t n_attrs,
 	r->n_raw = n_attrs;
 	ev = &r->ev;
 	memset(r->attrs, 0, c->n_attrs * sizeof(r->attrs[0]));
-	memset(r->labels, 0, c->n_labels * sizeof(r->labels[0]));
-	memset(ev->derived, 0, sizeof(ev->derived));
-	memset(ev->dims, 0, sizeof(ev->dims));
 	ev->channel = ev->touchpoint = ev->stage = -1;
 	ev->rule = NULL;
 	ev->n_rules = 0;
@@ -524,18 +522,25 @@ tp_classify(const tp_classifier *c, const tp_attr *attrs, size_t n_attrs,
 				r->memo_present |= (uint64_t)1 << kp;
 		}
 	}
-	if (r->memo_table && c->n_key_slots <= 64) {
+	memo = r->memo_table && c->n_key_slots <= 64;
+	if (memo) {
 		h = tpi_memo_hash(c, r);
-		if (tpi_memo_lookup(c, r, h))
-			return TP_OK;
+		/* the index bucket comes from memory while the outputs are
+		 * cleared */
+		tpi_memo_prefetch(r, h);
 	}
+	memset(r->labels, 0, c->n_labels * sizeof(r->labels[0]));
+	memset(ev->derived, 0, sizeof(ev->derived));
+	memset(ev->dims, 0, sizeof(ev->dims));
+	if (memo && tpi_memo_lookup(c, r, h))
+		return TP_OK;
 	st = derive(c, r);
 	if (st)
 		return st;
 	for (i = 0; i < c->n_rulesets; i++)
 		tpi_ruleset_eval(c->rulesets[i], &c->links[i], ev);
 	complete(c, ev);
-	if (r->memo_table && c->n_key_slots <= 64)
+	if (memo)
 		tpi_memo_store(c, r, h);
 	return TP_OK;
 }
