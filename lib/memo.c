@@ -13,11 +13,12 @@
  * that outcome without deriving anything or running a rule.
  *
  * An entry is a head with the outputs, then records of variable length:
- * the names of the matching rules, the derived fields, the labels, a copy
- * of the key (which key slots the event has, as a bit mask, then the
- * length and bytes of each) and the bytes of derived values that lived in
- * the result's scratch space (decoded query parameters, a lowercased
- * engine name). Entries take 150 to 600 bytes; they are written one after
+ * a copy of the key (which key slots the event has, as a bit mask, then
+ * the length and bytes of each; first, so that the lines a lookup
+ * compares follow the head), the names of the matching rules, the derived
+ * fields, the labels and the bytes of derived values that lived in the
+ * result's scratch space (decoded query parameters, a lowercased engine
+ * name). A lookup asks for all of an entry's lines at once. Entries take 150 to 600 bytes; they are written one after
  * the other into a log of memo_size KiB used as a ring (an entry that
  * would cross its end starts the next lap at its beginning), so the log
  * holds about twice memo_size entries, the oldest giving way to the
