@@ -18,8 +18,8 @@
  * compares follow the head), the names of the matching rules, the derived
  * fields, the labels and the bytes of derived values that lived in the
  * result's scratch space (decoded query parameters, a lowercased engine
- * name). A lookup asks for all of an entry's lines at once. Entries take 150 to 600 bytes; they are written one after
- * the other into a log of memo_size KiB used as a ring (an entry that
+ * name). A lookup asks for an entry's lines at once. Entries take 150
+ * to 600 bytes; they are written one after the other into a log of memo_size KiB used as a ring (an entry that
  * would cross its end starts the next lap at its beginning), so the log
  * holds about twice memo_size entries, the oldest giving way to the
  * newest. An index of memo_size buckets of four slots (hash, position in
@@ -254,10 +254,11 @@ bucket(const tp_result *r, uint64_t h)
 
 /*
  * Ask for the cache lines of an entry at once: the head, the key that
- * follows it and the records that restore() reads lie in up to ten lines,
- * which would otherwise come from memory one after the other, each
- * waiting for the one before. A prefetch never faults; the lines past a
- * short entry are the next entry's, or past the end of the log.
+ * follows it and the records that restore() reads lie in three to ten
+ * lines, which would otherwise come from memory one after the other,
+ * each waiting for the one before; the first eight are asked for (most
+ * entries are shorter). A prefetch never faults; the lines past a short
+ * entry are the next entry's, or past the end of the log.
  */
 #define TPI_MEMO_PREFETCH 512
 
