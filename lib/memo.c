@@ -12,21 +12,21 @@
  * an event whose key slots hold the same bytes as a remembered one gets
  * that outcome without deriving anything or running a rule.
  *
- * An entry is a head with the outputs, then records of variable length:
- * a copy of the key (which key slots the event has, as a bit mask, then
- * the length and bytes of each; first, so that the lines a lookup
- * compares follow the head), the names of the matching rules, the derived
- * fields, the labels and the bytes of derived values that lived in the
- * result's scratch space (decoded query parameters, a lowercased engine
- * name). A lookup asks for an entry's lines at once. Entries take 150
- * to 600 bytes; they are written one after the other into a log of memo_size KiB used as a ring (an entry that
- * would cross its end starts the next lap at its beginning), so the log
- * holds about twice memo_size entries, the oldest giving way to the
- * newest. An index of memo_size buckets of four slots (hash, position in
- * the log counted from the first byte ever written) finds them; an entry
- * is intact as long as less than a lap has been written since it, which
- * the position alone tells, and a bucket's new slot takes the place of an
- * empty, overwritten or else oldest one.
+ * An entry is a head with the outputs, then records of variable length: a
+ * copy of the key (which key slots the event has, as a bit mask, then the
+ * length and bytes of each; first, so that the lines a lookup compares
+ * follow the head), the names of the matching rules, the derived fields,
+ * the labels and the bytes of derived values that lived in the result's
+ * scratch space (decoded query parameters, a lowercased engine name). A
+ * lookup asks for an entry's lines at once. Entries take 150 to 600
+ * bytes; they are written one after the other into a log of memo_size KiB
+ * used as a ring (an entry that would cross its end starts the next lap
+ * at its beginning), so the log holds about twice memo_size entries, the
+ * oldest giving way to the newest. An index of memo_size buckets of four
+ * slots (hash, position in the log counted from the first byte ever
+ * written) finds them; an entry is intact as long as less than a lap has
+ * been written since it, which the position alone tells, and a bucket's
+ * new slot takes the place of an empty, overwritten or else oldest one.
  *
  * Admission: most events seen for the first time are never seen again
  * (a landing url with a click id, a referrer with a search term), and
