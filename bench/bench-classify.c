@@ -19,13 +19,17 @@
  * With a sample file, its events (cycled to EVENTS) are used instead of
  * the built-in synthetic mix ("" for none). CACHE sets the size of the
  * result's event memo in KiB (tp_result_set_cache_size(); 0 = off) for
- * part 1; the command keeps its default. Medians of 5 runs; the runs of
+ * part 1; the command keeps its default. Each run of part 1 starts with a
+ * new result, its memo empty: a run is never served what an earlier pass
+ * over the same events left in the memo. Medians of 5 runs; the runs of
  * part 2 alternate between the two.
  */
 #include <cjson/cJSON.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -335,14 +339,42 @@ batch_fill(struct batch *b, const struct event *ev, size_t first, size_t m)
 	return 0;
 }
 
+/* A new result with an empty event memo of kib KiB: every run starts
+ * cold, so that no run is served outcomes remembered on an earlier pass
+ * over the same events. */
+static int
+fresh_result(tp_result **r, size_t kib)
+{
+	tp_result_free(*r);
+	*r = NULL;
+	return tp_result_new(r) != TP_OK ||
+	       tp_result_set_cache_size(*r, kib) != TP_OK;
+}
+
+/* A count from the command line: digits only. */
+static int
+parse_count(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s[0] || s[0] < '0' || s[0] > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end || v > SIZE_MAX)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
+	size_t n = 1000000, kib = 0;
 	const char *exe = argc > 2 && argv[2][0] ? argv[2] : NULL;
 	const char *sample = argc > 3 && argv[3][0] ? argv[3] : NULL;
 	const char *cache = argc > 4 ? argv[4] : NULL;
-	struct event *ev = sample ? load_events(sample, n) : make_events(n);
+	struct event *ev;
 	tp_classifier *c = NULL;
 	tp_ruleset *ga4 = NULL, *tps = NULL;
 	tp_catalog *cat = NULL;
@@ -353,6 +385,13 @@ main(int argc, char **argv)
 	char path[] = "/tmp/bench-classify-XXXXXX";
 	int fd;
 
+	if (argc > 5 || (argc > 1 && (parse_count(argv[1], &n) || !n)) ||
+	    (cache && parse_count(cache, &kib))) {
+		fprintf(stderr, "usage: bench-classify [EVENTS] [PATH-TO-touchpoint] "
+			"[SAMPLE.ndjson] [CACHE-KiB]\n");
+		return 2;
+	}
+	ev = sample ? load_events(sample, n) : make_events(n);
 	if (batch)
 		batch->attrs = calloc((size_t)BATCH * MAX_ATTRS, sizeof(tp_attr));
 	if (!ev || !batch || !batch->attrs || tp_catalog_default(&cat, NULL) ||
@@ -361,13 +400,14 @@ main(int argc, char **argv)
 	    tp_ruleset_builtin(cat, "touchpoints", &tps, NULL) ||
 	    tp_classifier_add_rules(c, ga4) || tp_classifier_add_rules(c, tps) ||
 	    tp_result_new(&r) ||
-	    (cache && tp_result_set_cache_size(r, strtoul(cache, NULL, 10)))) {
+	    (cache && tp_result_set_cache_size(r, kib))) {
 		fprintf(stderr, "bench-classify: setup failed\n");
 		return 1;
 	}
 	printf("libtouchpoint %s, %zu events from %s, event memo %zu KiB\n",
 	       tp_version_string(), n, sample ? sample : "the synthetic mix",
 	       tp_result_cache_size(r));
+	kib = tp_result_cache_size(r);
 	printf("compiled rule sets: ga4 %zu rules %zu bytes, touchpoints %zu rules %zu bytes\n",
 	       tp_ruleset_rule_count(ga4), tp_ruleset_memory(ga4),
 	       tp_ruleset_rule_count(tps), tp_ruleset_memory(tps));
@@ -376,6 +416,8 @@ main(int argc, char **argv)
 
 		t[run] = 0;
 		with_tp = 0;
+		if (fresh_result(&r, kib))
+			return 1;
 		for (base = 0; base < n; base += BATCH) {
 			size_t m = n - base < BATCH ? n - base : BATCH, j;
 			double t0;
@@ -398,8 +440,11 @@ main(int argc, char **argv)
 	       "%.2f M events/s (%.0f ns/event), %.1f%% with a touchpoint\n",
 	       BATCH, med, n / med / 1e6, med / n * 1e9, 100.0 * with_tp / n);
 	for (run = 0; run < RUNS; run++) {
-		double t0 = bench_cpu();
+		double t0;
 
+		if (fresh_result(&r, kib))
+			return 1;
+		t0 = bench_cpu();
 		for (i = 0; i < n; i++)
 			if (tp_classify(c, ev[i].attrs, ev[i].n, r) != TP_OK)
 				return 1;
@@ -418,8 +463,11 @@ main(int argc, char **argv)
 		if (tp_classifier_new(cat, &g, NULL) || tp_classifier_add_rules(g, ga4))
 			return 1;
 		for (run = 0; run < RUNS; run++) {
-			double t0 = bench_cpu();
+			double t0;
 
+			if (fresh_result(&r, kib))
+				return 1;
+			t0 = bench_cpu();
 			for (i = 0; i < n; i++)
 				if (tp_classify(g, ev[i].attrs, ev[i].n, r) != TP_OK)
 					return 1;
