@@ -159,7 +159,7 @@ struct tpi_refmemo *tpi_refmemo_entry(tp_result *r, const char *p, size_t n,
 				      bool *hit);
 
 /* The event memo (memo.c). */
-#define TPI_MEMO_DEFAULT 4096
+#define TPI_MEMO_DEFAULT 8192
 tp_status tpi_memo_fit(tp_result *r);
 /* Free the memos' memory (the size setting stays). */
 void tpi_memo_release(tp_result *r);

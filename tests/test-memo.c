@@ -78,7 +78,7 @@ START_TEST(memo_same_outputs)
 	ck_assert_int_eq(tp_reader_new(&rd), TP_OK);
 	ck_assert_int_eq(tp_result_new(&warm), TP_OK);
 	ck_assert_int_eq(tp_result_new(&off), TP_OK);
-	ck_assert_uint_eq(tp_result_cache_size(warm), 4096);
+	ck_assert_uint_eq(tp_result_cache_size(warm), 8192);
 	ck_assert_int_eq(tp_result_set_cache_size(off, 0), TP_OK);
 	for (pass = 0; pass < 2; pass++) {
 		rewind(f);
@@ -360,7 +360,7 @@ START_TEST(cache_size_setting)
 	size_t len;
 
 	ck_assert_int_eq(tp_result_new(&r), TP_OK);
-	ck_assert_uint_eq(tp_result_cache_size(r), 4096);
+	ck_assert_uint_eq(tp_result_cache_size(r), 8192);
 	ck_assert_int_eq(tp_result_set_cache_size(r, 1000), TP_OK);
 	ck_assert_uint_eq(tp_result_cache_size(r), 1024);
 	ck_assert_int_eq(tp_result_set_cache_size(r, 1), TP_OK);

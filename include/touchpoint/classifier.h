@@ -289,8 +289,8 @@ void tp_result_free(tp_result *result);
  * (the pages of the log are touched as it fills). An outcome takes 150
  * to 600 bytes of the log (more with long urls; one of over half the log
  * is not remembered), so a result remembers two to three times @p
- * events, the oldest giving way to the newest. The default is 4096 (4 MiB and
- * 256 KiB: about 10,000 events).
+ * events, the oldest giving way to the newest. The default is 8192 (8 MiB and
+ * 512 KiB: about 20,000 events).
  *
  * @param result The result.
  * @param events The size, in KiB of log (two to three events each),
@@ -309,7 +309,7 @@ tp_status tp_result_set_cache_size(tp_result *result, size_t events);
  *
  * @param result The result.
  * @return The size set by tp_result_set_cache_size() (rounded), the
- *         default 4096, or 0 when the cache is off or @p result is NULL.
+ *         default 8192, or 0 when the cache is off or @p result is NULL.
  * @since 1.0
  * Thread-safety: the result belongs to one thread at a time.
  */

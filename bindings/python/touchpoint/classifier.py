@@ -321,7 +321,7 @@ class Classifier(_lib.Handle):
             classifications (``tp_result_set_cache_size()``), in KiB of
             memory, each holding two to three events; 0 turns the memo
             off; at most 2**24;
-            default: the library's 4,096. The outputs are the same
+            default: the library's 8,192. The outputs are the same
             either way.
 
     Configuration faults raise :class:`touchpoint.Error`. Once built, a

@@ -228,7 +228,7 @@ module Touchpoint
   # cache_size: the size of each result object's memo of recent
   # classifications (tp_result_set_cache_size()), in KiB of memory, each
   # holding two to three events; 0 turns the memo off; at most 2**24;
-  # nil keeps the library's 4,096.
+  # nil keeps the library's 8,192.
   # The outputs are the same either way.
   #
   # Classifier.open takes the same options, yields the classifier and
