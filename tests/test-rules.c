@@ -335,6 +335,25 @@ START_TEST(op_contains)
 	c = "{\"field\": \"name\", \"contains\": \"Sale\", \"case_sensitive\": true}";
 	MATCH(c, "name", "Big Sale now");
 	NO_MATCH(c, "name", "big sale now");
+	MATCH(c, "name", "SSale");
+	NO_MATCH(c, "name", "Sal");
+	/* A first byte that is not a letter: the same in either case. */
+	c = "{\"field\": \"name\", \"contains\": \"/P/\"}";
+	MATCH(c, "name", "/p/");
+	MATCH(c, "name", "https://shop.example/P/42");
+	MATCH(c, "name", "x//p/");
+	NO_MATCH(c, "name", "/p");
+	NO_MATCH(c, "name", "/q/px");
+	/* Candidates that fail before the one that matches; the needle at
+	 * the start and at the end; bytes one bit away from a letter. */
+	c = "{\"field\": \"name\", \"contains\": \"aab\"}";
+	MATCH(c, "name", "aaab");
+	MATCH(c, "name", "AAB-x");
+	MATCH(c, "name", "x-aAb");
+	NO_MATCH(c, "name", "aa");
+	NO_MATCH(c, "name", "!!b aa");
+	NO_MATCH(c, "name", "@ab");
+	NO_MATCH(c, "name", "a\xc3\xa1" "b");
 }
 END_TEST
 

@@ -110,21 +110,33 @@ has_suffix(const struct tpi_atom *a, const char *p, size_t n, size_t i)
 static bool
 contains(const struct tpi_atom *a, const char *p, size_t n, size_t i)
 {
-	size_t k = a->lens[i], j;
-	const char *needle = a->strs[i];
+	size_t k = a->lens[i];
+	const char *needle = a->strs[i], *q, *last;
+	char c0;
 
 	if (k == 0)
 		return true;
 	if (k > n)
 		return false;
-	for (j = 0; j + k <= n; j++) {
-		if (a->case_sensitive ? p[j] != needle[0] :
-		    tpi_lower(p[j]) != needle[0])
-			continue;
-		if (a->case_sensitive ? memcmp(p + j, needle, k) == 0 :
-		    tpi_memcaseeq(p + j, k, needle, k))
-			return true;
+	last = p + (n - k);     /* the last place the needle can start */
+	c0 = needle[0];         /* lowercase unless case-sensitive */
+	if (a->case_sensitive || c0 < 'a' || c0 > 'z') {
+		/* The first byte has one form: memchr finds the places. */
+		for (q = p; q <= last; q++) {
+			q = memchr(q, c0, (size_t)(last - q) + 1);
+			if (!q)
+				return false;
+			if (a->case_sensitive ? memcmp(q, needle, k) == 0 :
+			    tpi_memcaseeq(q, k, needle, k))
+				return true;
+		}
+		return false;
 	}
+	/* A letter, in either case: b | 0x20 is c0 only for c0 and its
+	 * capital. */
+	for (q = p; q <= last; q++)
+		if ((char)(*q | 0x20) == c0 && tpi_memcaseeq(q, k, needle, k))
+			return true;
 	return false;
 }
 
