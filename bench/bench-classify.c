@@ -351,22 +351,6 @@ fresh_result(tp_result **r, size_t kib)
 	       tp_result_set_cache_size(*r, kib) != TP_OK;
 }
 
-/* A count from the command line: digits only. */
-static int
-parse_count(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s[0] || s[0] < '0' || s[0] > '9')
-		return -1;
-	v = strtoull(s, &end, 10);
-	if (*end || v > SIZE_MAX)
-		return -1;
-	*out = (size_t)v;
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -385,8 +369,8 @@ main(int argc, char **argv)
 	char path[] = "/tmp/bench-classify-XXXXXX";
 	int fd;
 
-	if (argc > 5 || (argc > 1 && (parse_count(argv[1], &n) || !n)) ||
-	    (cache && parse_count(cache, &kib))) {
+	if (argc > 5 || (argc > 1 && (bench_parse_count(argv[1], &n) || !n)) ||
+	    (cache && bench_parse_count(cache, &kib))) {
 		fprintf(stderr, "usage: bench-classify [EVENTS] [PATH-TO-touchpoint] "
 			"[SAMPLE.ndjson] [CACHE-KiB]\n");
 		return 2;

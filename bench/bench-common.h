@@ -43,6 +43,23 @@ bench_median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* A count from the command line: decimal digits only, nothing after
+ * them. 0 on success, -1 otherwise. */
+static inline int
+bench_parse_count(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s[0] || s[0] < '0' || s[0] > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end || v > SIZE_MAX)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
 /* Peak resident set size of this process, in MiB. */
 static inline double
 bench_peak_rss_mib(void)
