@@ -17,8 +17,9 @@
  * loads ROUNDS times (default 3) and prints the median nanoseconds of
  * CPU time a load; with small pages and, on Linux, with the block
  * advised to use transparent huge pages (MADV_HUGEPAGE; whether the
- * kernel gives them depends on its settings: the line says how many KiB
- * of the block were huge pages, read from /proc/self/smaps_rollup).
+ * kernel gives them depends on its settings: the last column is the
+ * process's AnonHugePages from /proc/self/smaps_rollup while that block
+ * is in use, the only block allocated then).
  */
 #define _DEFAULT_SOURCE
 #include <stdint.h>
@@ -37,19 +38,15 @@
 #define HUGE (2u << 20)
 
 /* A random cycle through the lines of a block of n lines: line i holds
- * the index of the line that follows it. */
-static void
+ * the index of the line that follows it. -1 when out of memory. */
+static int
 make_cycle(size_t *block, size_t n, uint64_t *seed)
 {
 	size_t *order = malloc(n * sizeof(*order));
 	size_t i;
 
-	if (!order) {
-		/* sequential, still a cycle: the figures then say so */
-		for (i = 0; i < n; i++)
-			block[i * (LINE / sizeof(size_t))] = (i + 1) % n;
-		return;
-	}
+	if (!order)
+		return -1;
 	for (i = 0; i < n; i++)
 		order[i] = i;
 	for (i = n - 1; i > 0; i--) {
@@ -61,6 +58,7 @@ make_cycle(size_t *block, size_t n, uint64_t *seed)
 	for (i = 0; i < n; i++)
 		block[order[i] * (LINE / sizeof(size_t))] = order[(i + 1) % n];
 	free(order);
+	return 0;
 }
 
 /* Where a walk leaves its last index, so that the loads are kept. */
@@ -121,17 +119,20 @@ main(int argc, char **argv)
 		room = (bytes + HUGE - 1) / HUGE * HUGE;
 		for (pass = 0; pass < 2; pass++) {
 			size_t *block = aligned_alloc(HUGE, room);
+			int ok = block != NULL;
 
-			if (!block) {
+#ifdef __linux__
+			/* advised before the cycle first touches the pages */
+			if (ok && pass == 1)
+				(void)madvise(block, room, MADV_HUGEPAGE);
+#endif
+			if (ok)
+				ok = make_cycle(block, n, &seed) == 0;
+			if (!ok) {
+				free(block);
 				fprintf(stderr, "bench-memory: out of memory at %zu KiB\n", kib);
 				return 1;
 			}
-#ifdef __linux__
-			if (pass == 1)
-				(void)madvise(block, room, MADV_HUGEPAGE);
-#endif
-			memset(block, 0, bytes);
-			make_cycle(block, n, &seed);
 			walk(block, n < LOADS ? n : LOADS);   /* warm up */
 			for (r = 0; r < rounds; r++)
 				t[pass][r] = walk(block, LOADS);
