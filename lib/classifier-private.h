@@ -4,6 +4,7 @@
 #define TP_CLASSIFIER_PRIVATE_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "touchpoint/classifier.h"
 #include "rules/rules-private.h"
@@ -61,11 +62,22 @@ struct tp_classifier {
 	uint16_t *key_slots;
 	size_t n_key_slots;
 	uint8_t *key_pos;
+	/* A rule set reads the url attribute itself: the memo keys the
+	 * whole url, not only what the derivation reads of it (memo.c). */
+	bool url_read;
 	char **internal;                  /* internal domains */
 	size_t n_internal, cap_internal;
 };
 
 struct tpi_memo_slot;       /* memo.c */
+
+/* A piece of the url that the memo's key of it keeps (memo.c): n bytes
+ * at raw in the url, at key in the key. */
+struct tpi_url_piece {
+	uint32_t raw, key, n;
+};
+
+#define TPI_URL_PIECES 10
 
 struct tp_result {
 	const tp_classifier *classifier;   /* of the last classification */
@@ -98,6 +110,14 @@ struct tp_result {
 	size_t memo_size;
 	uint32_t memo_epoch;
 	uint64_t memo_present;             /* key slots the event has, by position */
+	/* The event's url as the memo keys it (tpi_memo_key_url()): a view
+	 * of the url, or of key_url, made of url_pieces pieces of it (0:
+	 * the url itself). */
+	struct tpi_str memo_url;
+	char *key_url;
+	size_t cap_key_url;
+	struct tpi_url_piece url_pieces[TPI_URL_PIECES];
+	size_t n_url_pieces;
 	struct tpi_refmemo *refmemo;       /* TPI_REFMEMO_SIZE entries, with the memo */
 };
 
@@ -164,6 +184,24 @@ tp_status tpi_memo_fit(tp_result *r);
 /* Free the memos' memory (the size setting stays). */
 void tpi_memo_release(tp_result *r);
 void tpi_memo_forget(tp_result *r);
+/* The url's key when its query starts at q (memo.c). */
+tp_status tpi_memo_key_query(tp_result *r, const char *q, bool *use);
+
+/* Set r->memo_url, the event's url as the memo keys it; *use is false
+ * when the memo must sit the event out (a url with more parameters than
+ * its key has pieces for). */
+static inline tp_status
+tpi_memo_key_url(const tp_classifier *c, tp_result *r, bool *use)
+{
+	const struct tpi_str *u = &r->attrs[TPI_C_URL];
+	const char *q;
+
+	r->memo_url = *u;
+	r->n_url_pieces = 0;
+	if (c->url_read || !u->p || !(q = memchr(u->p, '?', u->n)))
+		return TP_OK;
+	return tpi_memo_key_query(r, q, use);
+}
 uint64_t tpi_memo_hash(const tp_classifier *c, const tp_result *r);
 /* Ask for the index bucket of a hash ahead of tpi_memo_lookup(). */
 void tpi_memo_prefetch(const tp_result *r, uint64_t hash);

@@ -166,12 +166,13 @@ copy_slot(int field)
  * The attribute slots a classification reads: those the derivation of
  * source, medium and campaign reads, and those the rule sets' atoms read
  * (a derived field that copies an attribute, or a name that falls back
- * to an attribute). The event memo is keyed by their values.
+ * to an attribute). The event memo is keyed by their values. *url_read:
+ * whether an atom reads the url attribute itself.
  */
 static bool
 key_slots(tp_ruleset *const *rulesets, size_t n_rulesets,
 	  const struct tpi_rules_link *links, size_t n_attrs,
-	  uint16_t **out, size_t *n_out, uint8_t **pos_out)
+	  uint16_t **out, size_t *n_out, uint8_t **pos_out, bool *url_read)
 {
 	static const int derive_reads[] = {
 		TPI_C_URL, TPI_C_REFERRER, TPI_C_UTM_SOURCE, TPI_C_UTM_MEDIUM,
@@ -184,6 +185,7 @@ key_slots(tp_ruleset *const *rulesets, size_t n_rulesets,
 
 	if (!mark)
 		return false;
+	*url_read = false;
 	for (i = 0; i < sizeof(derive_reads) / sizeof(derive_reads[0]); i++)
 		mark[derive_reads[i]] = true;
 	for (i = 0; i < n_rulesets; i++) {
@@ -197,8 +199,12 @@ key_slots(tp_ruleset *const *rulesets, size_t n_rulesets,
 
 				if (s >= 0)
 					mark[s] = true;
+				if (s == TPI_C_URL)
+					*url_read = true;
 			} else if (links[i].attr_slot[f->name] != 0xffff) {
 				mark[links[i].attr_slot[f->name]] = true;
+				if (links[i].attr_slot[f->name] == TPI_C_URL)
+					*url_read = true;
 			}
 		}
 	}
@@ -285,6 +291,7 @@ relink(tp_classifier *c, tp_ruleset *const *rulesets, size_t n_rulesets)
 	struct tpi_rules_link *links = NULL;
 	uint16_t **tables = NULL, *keys = NULL;
 	uint8_t *key_pos = NULL;
+	bool url_read = false;
 	size_t i, k, max_atoms = 0, n_gcache = 0, n_keys = 0;
 	uint16_t slot;
 	bool ok = true;
@@ -347,7 +354,7 @@ relink(tp_classifier *c, tp_ruleset *const *rulesets, size_t n_rulesets)
 			max_atoms = rs->n_atoms;
 	}
 	ok = ok && key_slots(rulesets, n_rulesets, links, n_attrs, &keys,
-			     &n_keys, &key_pos);
+			     &n_keys, &key_pos, &url_read);
 	if (ok && !name_table(c, attr_names, n_attrs)) {
 		tpi_free(keys);
 		tpi_free(key_pos);
@@ -382,6 +389,7 @@ relink(tp_classifier *c, tp_ruleset *const *rulesets, size_t n_rulesets)
 	c->key_slots = keys;
 	c->n_key_slots = n_keys;
 	c->key_pos = key_pos;
+	c->url_read = url_read;
 	/* Unique in the process: a result that saw another classifier (even
 	 * one at the same address) forgets its cached outcomes. */
 	new_generation(c);

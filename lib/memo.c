@@ -43,7 +43,18 @@
  * into the scratch space (copied into the entry) or into memory that
  * lives as long as the classifier's generation (the rule sets, the
  * catalog, the referrer database, constants), remembered by address. An
- * event whose record does not fit an entry is not remembered.
+ * event whose record does not fit an entry is not remembered. *
+ * The url is keyed by what the derivation reads of it, unless a rule
+ * reads the url itself: the part up to and including the '?' that starts
+ * its query (scheme, host, path), then the query's utm_* parameters as
+ * they are and the name of gclid (only its presence counts), in their
+ * order, joined by '&'; the other parameters and the fragment are left
+ * out (tpi_memo_key_url()). Click ids, session ids, product and search
+ * parameters make most urls of a stream unique and change nothing the
+ * derivation finds. A derived value in the url is remembered by its
+ * offset in that key, and restored through the pieces of the new
+ * event's url that the key is made of; an event whose derived value lies
+ * in a part left out is not remembered.
  */
 #include <stddef.h>
 #include <string.h>
@@ -82,7 +93,8 @@ enum { D_ABS, D_SLOT, D_EXTRA };
 struct memo_derived {
 	union {
 		const char *p;     /* D_ABS: the value */
-		uint32_t off;      /* D_SLOT: in the attribute; D_EXTRA: in the extra bytes */
+		uint32_t off;      /* D_SLOT: in the attribute (the url: in its key);
+				    * D_EXTRA: in the extra bytes */
 	} at;
 	uint32_t n;
 	uint8_t field;
@@ -209,6 +221,138 @@ tpi_refmemo_entry(tp_result *r, const char *p, size_t n, bool *hit)
 	return e;
 }
 
+/*
+ * Of the query parameter p[0..n), the bytes the url's key keeps: all of
+ * a utm_* one, the name of gclid, nothing of the others (what derive()
+ * and scan_query() in result.c read).
+ */
+static inline size_t
+param_keep(const char *p, size_t n)
+{
+	/* b | 0x20 is the lowercase letter only for it and its capital */
+	if (n > 4 && (p[0] | 0x20) == 'u' && (p[1] | 0x20) == 't' &&
+	    (p[2] | 0x20) == 'm' && p[3] == '_' && p[4] != '=')
+		return n;
+	if (n >= 5 && (p[0] | 0x20) == 'g' && (p[1] | 0x20) == 'c' &&
+	    (p[2] | 0x20) == 'l' && (p[3] | 0x20) == 'i' &&
+	    (p[4] | 0x20) == 'd' && (n == 5 || p[5] == '='))
+		return 5;
+	return 0;
+}
+
+/* The url's key: its part up to q, its '?' included, then the query's
+ * parameters that param_keep() keeps, joined by '&'; and the pieces of
+ * the url it is made of. */
+tp_status
+tpi_memo_key_query(tp_result *r, const char *q, bool *use)
+{
+	const struct tpi_str *u = &r->attrs[TPI_C_URL];
+	const char *hash;
+	size_t end, i, n;
+
+	/* As tpi_url_parse() splits the url: the first '#' ends the query,
+	 * the first '?' before it starts it (no part before the path holds
+	 * a '?'). A '#' before q: no query, the url as it is. */
+	if (memchr(u->p, '#', (size_t)(q - u->p)))
+		return TP_OK;
+	n = (size_t)(q - u->p) + 1;
+	hash = memchr(q, '#', u->n - n + 1);
+	end = hash ? (size_t)(hash - u->p) : u->n;
+	if (r->cap_key_url < u->n) {
+		char *b = tpi_malloc(u->n);
+
+		if (!b)
+			return TP_ENOMEM;
+		tpi_free(r->key_url);
+		r->key_url = b;
+		r->cap_key_url = u->n;
+	}
+	memcpy(r->key_url, u->p, n);
+	r->url_pieces[0].raw = 0;
+	r->url_pieces[0].key = 0;
+	r->url_pieces[0].n = (uint32_t)n;
+	r->n_url_pieces = 1;
+	for (i = n; i < end;) {
+		const char *amp = memchr(u->p + i, '&', end - i);
+		size_t e = amp ? (size_t)(amp - u->p) : end;
+		size_t keep = e > i ? param_keep(u->p + i, e - i) : 0;
+
+		if (keep) {
+			struct tpi_url_piece *pc;
+
+			if (r->n_url_pieces == TPI_URL_PIECES) {
+				*use = false;
+				r->n_url_pieces = 0;
+				return TP_OK;
+			}
+			if (r->n_url_pieces > 1)
+				r->key_url[n++] = '&';
+			pc = &r->url_pieces[r->n_url_pieces++];
+			pc->raw = (uint32_t)i;
+			pc->key = (uint32_t)n;
+			pc->n = (uint32_t)keep;
+			memcpy(r->key_url + n, u->p + i, keep);
+			n += keep;
+		}
+		i = e + 1;
+	}
+	if (n == u->n) {
+		/* nothing left out: the key is the url */
+		r->n_url_pieces = 0;
+		return TP_OK;
+	}
+	r->memo_url.p = r->key_url;
+	r->memo_url.n = n;
+	return TP_OK;
+}
+
+/* The bytes the key holds of the attribute in key slot k. */
+static inline const struct tpi_str *
+key_value(const tp_classifier *c, const tp_result *r, unsigned k)
+{
+	uint16_t slot = c->key_slots[k];
+
+	return slot == TPI_C_URL ? &r->memo_url : &r->attrs[slot];
+}
+
+/* The offset in the url's key of url[off, off + n), or false when it is
+ * not within one piece the key keeps. */
+static bool
+url_to_key(const tp_result *r, size_t off, size_t n, uint32_t *out)
+{
+	size_t i;
+
+	if (!r->n_url_pieces) {
+		*out = (uint32_t)off;
+		return true;
+	}
+	for (i = 0; i < r->n_url_pieces; i++) {
+		const struct tpi_url_piece *pc = &r->url_pieces[i];
+
+		if (off >= pc->raw && off + n <= (size_t)pc->raw + pc->n) {
+			*out = (uint32_t)(pc->key + (off - pc->raw));
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The offset in the url of key[off, off + n): the inverse of
+ * url_to_key() for an event whose url has the same key. */
+static size_t
+key_to_url(const tp_result *r, size_t off, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_url_pieces; i++) {
+		const struct tpi_url_piece *pc = &r->url_pieces[i];
+
+		if (off >= pc->key && off + n <= (size_t)pc->key + pc->n)
+			return pc->raw + (off - pc->key);
+	}
+	return off;
+}
+
 uint64_t
 tpi_memo_hash(const tp_classifier *c, const tp_result *r)
 {
@@ -216,7 +360,7 @@ tpi_memo_hash(const tp_classifier *c, const tp_result *r)
 
 	while (m) {
 		unsigned k = (unsigned)__builtin_ctzll(m);
-		const struct tpi_str *v = &r->attrs[c->key_slots[k]];
+		const struct tpi_str *v = key_value(c, r, k);
 
 		m &= m - 1;
 		h = tpi_hash_str(v->p, v->n, h ^ k);
@@ -317,7 +461,7 @@ key_equal(const tp_classifier *c, const tp_result *r, const char *key,
 		return false;
 	while (m) {
 		unsigned k = (unsigned)__builtin_ctzll(m);
-		const struct tpi_str *v = &r->attrs[c->key_slots[k]];
+		const struct tpi_str *v = key_value(c, r, k);
 		uint32_t n;
 
 		m &= m - 1;
@@ -358,6 +502,9 @@ restore(tp_result *r, struct memo_head *e)
 		out->n = d->n;
 		if (d->kind == D_ABS)
 			out->p = d->at.p;
+		else if (d->kind == D_SLOT && d->slot == TPI_C_URL)
+			out->p = r->attrs[TPI_C_URL].p +
+				 key_to_url(r, d->at.off, d->n);
 		else if (d->kind == D_SLOT)
 			out->p = r->attrs[d->slot].p + d->at.off;
 		else
@@ -422,7 +569,8 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 		TPI_C_URL, TPI_C_REFERRER, TPI_C_UTM_SOURCE, TPI_C_UTM_MEDIUM,
 		TPI_C_UTM_CAMPAIGN, TPI_C_UTM_CONTENT, TPI_C_UTM_TERM,
 	};
-	uint16_t key[64], src[7];
+	uint8_t key[64];   /* positions of the key slots the event has */
+	uint16_t src[7];
 	size_t n_key = 0, n_src = 0;
 	size_t n_dv = 0, n_lb = 0, key_len = 8, extra_len = 0, need, i, k;
 	size_t victim = 0;
@@ -450,7 +598,7 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 	/* The key attributes the event has, and those of them the
 	 * derivation read: the only attributes derived values view. */
 	for (m = r->memo_present; m; m &= m - 1)
-		key[n_key++] = c->key_slots[__builtin_ctzll(m)];
+		key[n_key++] = (uint8_t)__builtin_ctzll(m);
 	for (i = 0; i < sizeof(derive_reads) / sizeof(derive_reads[0]); i++)
 		if (r->attrs[derive_reads[i]].p)
 			src[n_src++] = derive_reads[i];
@@ -472,6 +620,11 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 				d->kind = D_SLOT;
 				d->slot = src[k];
 				d->at.off = (uint32_t)(v->p - a->p);
+				/* in the url: by its offset in the url's key,
+				 * which must hold it */
+				if (src[k] == TPI_C_URL &&
+				    !url_to_key(r, d->at.off, v->n, &d->at.off))
+					return;
 				placed = true;
 			}
 		}
@@ -500,7 +653,7 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 		n_lb++;
 	}
 	for (k = 0; k < n_key; k++)
-		key_len += 4 + r->attrs[key[k]].n;
+		key_len += 4 + key_value(c, r, key[k])->n;
 	need = sizeof(head) + key_room(key_len) +
 	       ev->n_rules * sizeof(const char *) +
 	       n_dv * sizeof(struct memo_derived) +
@@ -546,7 +699,7 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 	memcpy(q, &r->memo_present, 8);
 	q += 8;
 	for (k = 0; k < n_key; k++) {
-		const struct tpi_str *a = &r->attrs[key[k]];
+		const struct tpi_str *a = key_value(c, r, key[k]);
 		uint32_t n = (uint32_t)a->n;
 
 		memcpy(q, &n, 4);

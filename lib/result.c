@@ -69,6 +69,7 @@ tp_result_free(tp_result *r)
 	tpi_free(r->memo);
 	tpi_free(r->gcache);
 	tpi_free(r->scratch);
+	tpi_free(r->key_url);
 	tpi_memo_release(r);
 	tpi_free(r);
 }
@@ -523,6 +524,11 @@ tp_classify(const tp_classifier *c, const tp_attr *attrs, size_t n_attrs,
 		}
 	}
 	memo = r->memo_table && c->n_key_slots <= 64;
+	if (memo) {
+		st = tpi_memo_key_url(c, r, &memo);
+		if (st)
+			return st;
+	}
 	if (memo) {
 		h = tpi_memo_hash(c, r);
 		/* the index bucket comes from memory while the outputs are

@@ -489,6 +489,189 @@ START_TEST(group_cache_by_atoms)
 }
 END_TEST
 
+/*
+ * The url keyed by what the derivation reads of it: urls that differ in
+ * other query parameters, in their fragment, in the value of gclid, share
+ * an entry; each event of a family, classified into a result that has
+ * seen the others, has the outputs of a result without the memo (and its
+ * views point into its own url). The cases are the edges of the split:
+ * '#' before '?', parameters without a value, empty ones, encoded
+ * values, names in capitals, white space at the end, more parameters
+ * than the key keeps pieces for.
+ */
+START_TEST(memo_url_key_cases)
+{
+	static const char *const families[][3] = {
+		{ "https://shop.example/p?utm_source=google&utm_medium=cpc&gclid=A1",
+		  "https://shop.example/p?utm_source=google&utm_medium=cpc&gclid=B22",
+		  "https://shop.example/p?sid=9&utm_source=google&utm_medium=cpc&gclid" },
+		{ "https://shop.example/p?gclid=A1&utm_source=google&utm_medium=cpc",
+		  "https://shop.example/p?gclid=zzzz&utm_source=google&utm_medium=cpc#x",
+		  "https://shop.example/p?GCLID=1&utm_source=google&utm_medium=cpc" },
+		{ "https://shop.example/search?q=burr+grinder",
+		  "https://shop.example/search?q=milk%20frother&page=2",
+		  "https://shop.example/search?" },
+		{ "https://shop.example/?gclid=abc",
+		  "https://shop.example/?gclid=",
+		  "https://shop.example/?x=1&gclid=def&y=2" },
+		{ "https://shop.example/n?utm_source=News%20Letter&utm_medium=e%2Dmail&sid=1",
+		  "https://shop.example/n?utm_source=News%20Letter&sid=2&utm_medium=e%2Dmail",
+		  "https://shop.example/n?utm_source=News+Letter&utm_medium=e-mail" },
+		{ "https://shop.example/p#a?utm_source=x&utm_medium=cpc",
+		  "https://shop.example/p#b?utm_source=x&utm_medium=cpc",
+		  "https://shop.example/p?k=1#?utm_source=x&utm_medium=cpc" },
+		{ "https://shop.example/p?a=1&utm_source=x&utm_medium=email#&utm_source=y",
+		  "https://shop.example/p?a=2&utm_source=x&utm_medium=email#&utm_medium=cpc",
+		  "https://shop.example/p?utm_source=x&utm_medium=email&b=1  " },
+		{ "https://shop.example/p?utm_source&utm_source=tw&utm_medium=social&k=1",
+		  "https://shop.example/p?utm_source&utm_source=tw&utm_medium=social&k=2",
+		  "https://shop.example/p?utm_source=&utm_source=tw&utm_medium=social" },
+		{ "https://shop.example/p??&&UTM_SOURCE=fb&&utm_medium=paid_social&&",
+		  "https://shop.example/p??&&UTM_SOURCE=fb&x&utm_medium=paid_social",
+		  "https://shop.example/p?&UTM_SOURCE=fb&utm_medium=paid_social&" },
+		{ "https://shop.example/p?utm_source=a&utm_medium=cpc&utm_campaign=c"
+		  "&utm_content=d&utm_term=e&utm_id=f&utm_x=g&utm_y=h&utm_z=i&utm_w=j&s=1",
+		  "https://shop.example/p?utm_source=a&utm_medium=cpc&utm_campaign=c"
+		  "&utm_content=d&utm_term=e&utm_id=f&utm_x=g&utm_y=h&utm_z=i&utm_w=j&s=2",
+		  "https://shop.example/p?utm_source=a&utm_medium=cpc&utm_campaign=c"
+		  "&utm_content=d&utm_term=e&utm_id=f&utm_x=g&utm_y=h&utm_z=i&s=3" },
+		{ "https://shop.example/v?utm_source=google&utm_medium=cpc&s=1",
+		  "https://shop.example/v?utm_source=bing&utm_medium=cpc&s=1",
+		  "https://shop.example/v?utm_source=google&utm_medium=email&s=1" },
+		{ "https://shop.example/d?utm_source=News%20Letter&utm_medium=email&s=1",
+		  "https://shop.example/d?utm_source=Old%20Letter&utm_medium=email&s=2",
+		  "https://shop.example/d?utm_source=News%20Letter&utm_medium=e%2Dmail&s=3" },
+		{ "https://shop.example:99999/p?utm_source=a&k=1",
+		  "https://shop.example:99999/p?utm_source=a&k=2",
+		  "https://[::1/p?utm_source=a&k=3" },
+	};
+	tp_classifier *c = default_classifier();
+	tp_result *warm = NULL, *off = NULL;
+	tp_attr a[3];
+	size_t f, k, round;
+
+	ck_assert_int_eq(tp_result_new(&warm), TP_OK);
+	ck_assert_int_eq(tp_result_new(&off), TP_OK);
+	ck_assert_int_eq(tp_result_set_cache_size(off, 0), TP_OK);
+	set_attr(&a[0], "event", "page_view");
+	set_attr(&a[2], "referrer", "https://www.google.com/");
+	for (round = 0; round < 3; round++) {
+		for (f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
+			for (k = 0; k < 3; k++) {
+				char *u = strdup(families[f][k]), *want, *have;
+				const char *v;
+				size_t len;
+
+				ck_assert_ptr_nonnull(u);
+				set_attr(&a[1], "url", u);
+				/* with and without the referrer */
+				ck_assert_int_eq(tp_classify(c, a, 2 + round % 2, off), TP_OK);
+				ck_assert_int_eq(tp_classify(c, a, 2 + round % 2, warm), TP_OK);
+				want = fingerprint(off);
+				have = fingerprint(warm);
+				ck_assert_msg(strcmp(want, have) == 0,
+					      "%s (round %zu):\n  off:  %s\n  warm: %s",
+					      u, round, want, have);
+				v = tp_result_field(warm, TP_FIELD_MEDIUM, &len);
+				ck_assert_ptr_nonnull(v);
+				v = tp_result_field(warm, TP_FIELD_URL_PATH, &len);
+				if (v)
+					ck_assert(v >= u && v + len <= u + strlen(u));
+				free(want);
+				free(have);
+				free(u);
+			}
+		}
+	}
+	tp_result_free(warm);
+	tp_result_free(off);
+	tp_classifier_free(c);
+}
+END_TEST
+
+/* A remembered utm value in the query points into the new event's url,
+ * where its parameter is there, not where it was in the first. */
+START_TEST(memo_url_key_views)
+{
+	static const char *const urls[] = {
+		"https://shop.example/p?utm_source=google&utm_medium=cpc&utm_campaign=spring",
+		"https://shop.example/p?sid=123456&utm_source=google&utm_medium=cpc&x=1&utm_campaign=spring",
+		"https://shop.example/p?utm_source=google&a=1&b=2&utm_medium=cpc&utm_campaign=spring&gclid=Q",
+	};
+	tp_classifier *c = default_classifier();
+	tp_result *r = NULL;
+	tp_attr a[2];
+	size_t i;
+
+	ck_assert_int_eq(tp_result_new(&r), TP_OK);
+	set_attr(&a[0], "event", "page_view");
+	for (i = 0; i < 9; i++) {
+		char *u = strdup(urls[i % 3]);
+		const char *v, *want;
+		size_t len;
+
+		ck_assert_ptr_nonnull(u);
+		set_attr(&a[1], "url", u);
+		ck_assert_int_eq(tp_classify(c, a, 2, r), TP_OK);
+		want = strstr(u, "spring");
+		v = tp_result_field(r, TP_FIELD_CAMPAIGN, &len);
+		ck_assert_ptr_eq(v, want);
+		ck_assert_uint_eq(len, 6);
+		v = tp_result_field(r, TP_FIELD_MEDIUM, &len);
+		ck_assert_ptr_eq(v, strstr(u, "cpc"));
+		v = tp_result_field(r, TP_FIELD_SOURCE, &len);
+		ck_assert_ptr_eq(v, strstr(u, "google"));
+		ck_assert_str_eq(tp_result_get(r, "channel_group", NULL), "Paid Search");
+		free(u);
+	}
+	tp_result_free(r);
+	tp_classifier_free(c);
+}
+END_TEST
+
+/* A rule that reads the url itself: the memo keys the whole url, so
+ * urls that differ in a parameter the derivation ignores keep their own
+ * outcomes. */
+START_TEST(memo_url_read_by_rule)
+{
+	static const char rules[] =
+		"{\"name\": \"t\", \"groups\": [{\"name\": \"g\", \"rules\": [\n"
+		" {\"name\": \"promo\", \"when\": {\"field\": \"url\", \"contains\": \"promo=1\"},\n"
+		"  \"set\": {\"touchpoint\": \"coupon\"}},\n"
+		" {\"name\": \"other\", \"when\": {\"field\": \"url\", \"exists\": true},\n"
+		"  \"set\": {\"touchpoint\": \"social_group\"}}]}]}";
+	tp_catalog *cat = NULL;
+	tp_ruleset *rs = NULL;
+	tp_classifier *c = NULL;
+	tp_result *r = NULL;
+	tp_error *err = tp_error_new();
+	tp_attr a[2];
+	int i;
+
+	ck_assert_ptr_nonnull(err);
+	ck_assert_int_eq(tp_catalog_default(&cat, NULL), TP_OK);
+	ck_assert_msg(tp_ruleset_compile_string(cat, rules, strlen(rules), "t",
+						&rs, err) == TP_OK,
+		      "%s", tp_error_count(err) ? tp_error_message(err, 0) : "");
+	ck_assert_int_eq(tp_classifier_new(cat, &c, NULL), TP_OK);
+	ck_assert_int_eq(tp_classifier_add_rules(c, rs), TP_OK);
+	ck_assert_int_eq(tp_result_new(&r), TP_OK);
+	set_attr(&a[0], "event", "page_view");
+	for (i = 0; i < 8; i++) {
+		set_attr(&a[1], "url", i % 2 ? "https://shop.example/p?promo=2"
+					     : "https://shop.example/p?promo=1");
+		ck_assert_int_eq(tp_classify(c, a, 2, r), TP_OK);
+		ck_assert_str_eq(tp_result_get(r, "rule", NULL),
+				 i % 2 ? "other" : "promo");
+	}
+	tp_error_free(err);
+	tp_result_free(r);
+	tp_classifier_free(c);
+	tp_ruleset_free(rs);
+	tp_catalog_free(cat);
+}
+END_TEST
+
 Suite *
 tp_test_suite(void)
 {
@@ -502,6 +685,9 @@ tp_test_suite(void)
 	tcase_add_test(tc, referrer_memo_cases);
 	tcase_add_test(tc, cache_size_setting);
 	tcase_add_test(tc, group_cache_by_atoms);
+	tcase_add_test(tc, memo_url_key_cases);
+	tcase_add_test(tc, memo_url_key_views);
+	tcase_add_test(tc, memo_url_read_by_rule);
 	suite_add_tcase(s, tc);
 	return s;
 }
