@@ -65,6 +65,7 @@ struct tp_classifier {
 	/* A rule set reads the url attribute itself: the memo keys the
 	 * whole url, not only what the derivation reads of it (memo.c). */
 	bool url_read;
+	uint64_t url_kbit;                /* the url's bit among key_pos */
 	char **internal;                  /* internal domains */
 	size_t n_internal, cap_internal;
 };
@@ -185,23 +186,29 @@ tp_status tpi_memo_fit(tp_result *r);
 void tpi_memo_release(tp_result *r);
 void tpi_memo_forget(tp_result *r);
 /* The url's key when its query starts at q (memo.c). */
-tp_status tpi_memo_key_query(tp_result *r, const char *q, bool *use);
+tp_status tpi_memo_key_query(tp_result *r, const char *q, bool *use,
+			     bool *changed);
 
-/* Set r->memo_url, the event's url as the memo keys it; *use is false
- * when the memo must sit the event out (a url with more parameters than
- * its key has pieces for). */
+/*
+ * Key the url by what the derivation reads of it (memo.c): r->memo_url
+ * becomes the url's key and *changed true when that differs from the
+ * url (a lookup by the url itself missed: the caller tries again with
+ * the key). *use is false when the memo must sit the event out (a url
+ * with more parameters than its key has pieces for).
+ */
 static inline tp_status
-tpi_memo_key_url(const tp_classifier *c, tp_result *r, bool *use)
+tpi_memo_key_url(const tp_classifier *c, tp_result *r, bool *use,
+		 bool *changed)
 {
 	const struct tpi_str *u = &r->attrs[TPI_C_URL];
 	const char *q;
 
-	r->memo_url = *u;
-	r->n_url_pieces = 0;
+	*changed = false;
 	if (c->url_read || !u->p || !(q = memchr(u->p, '?', u->n)))
 		return TP_OK;
-	return tpi_memo_key_query(r, q, use);
+	return tpi_memo_key_query(r, q, use, changed);
 }
+
 uint64_t tpi_memo_hash(const tp_classifier *c, const tp_result *r);
 /* Ask for the index bucket of a hash ahead of tpi_memo_lookup(). */
 void tpi_memo_prefetch(const tp_result *r, uint64_t hash);

@@ -390,6 +390,8 @@ relink(tp_classifier *c, tp_ruleset *const *rulesets, size_t n_rulesets)
 	c->n_key_slots = n_keys;
 	c->key_pos = key_pos;
 	c->url_read = url_read;
+	c->url_kbit = key_pos[TPI_C_URL] != 0xff ?
+		      (uint64_t)1 << key_pos[TPI_C_URL] : 0;
 	/* Unique in the process: a result that saw another classifier (even
 	 * one at the same address) forgets its cached outcomes. */
 	new_generation(c);

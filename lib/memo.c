@@ -14,8 +14,8 @@
  *
  * An entry is a head with the outputs, then records of variable length: a
  * copy of the key (which key slots the event has, as a bit mask, then the
- * length and bytes of each; first, so that the lines a lookup compares
- * follow the head), the names of the matching rules, the derived fields,
+ * length and bytes of each, the url's first; first, so that the lines a
+ * lookup compares follow the head), the names of the matching rules, the derived fields,
  * the labels and the bytes of derived values that lived in the result's
  * scratch space (decoded query parameters, a lowercased engine name). A
  * lookup asks for an entry's lines at once. Entries take 150 to 600
@@ -86,15 +86,15 @@ struct memo_head {
 	const char *rule;
 };
 
-enum { D_ABS, D_SLOT, D_EXTRA };
+enum { D_ABS, D_SLOT, D_URL, D_EXTRA };
 
 /* Where a derived value lives: 16 bytes, the record an entry has most
  * of. */
 struct memo_derived {
 	union {
 		const char *p;     /* D_ABS: the value */
-		uint32_t off;      /* D_SLOT: in the attribute (the url: in its key);
-				    * D_EXTRA: in the extra bytes */
+		uint32_t off;      /* D_SLOT: in the attribute; D_URL: in the
+				    * url's key; D_EXTRA: in the extra bytes */
 	} at;
 	uint32_t n;
 	uint8_t field;
@@ -240,15 +240,20 @@ param_keep(const char *p, size_t n)
 	return 0;
 }
 
-/* The url's key: its part up to q, its '?' included, then the query's
+/*
+ * The url's key: its part up to q, its '?' included, then the query's
  * parameters that param_keep() keeps, joined by '&'; and the pieces of
- * the url it is made of. */
+ * the url it is made of (runs of kept parameters next to each other in
+ * the url are one piece). *changed: whether it differs from the url.
+ */
 tp_status
-tpi_memo_key_query(tp_result *r, const char *q, bool *use)
+tpi_memo_key_query(tp_result *r, const char *q, bool *use, bool *changed)
 {
 	const struct tpi_str *u = &r->attrs[TPI_C_URL];
+	struct tpi_url_piece *last = r->url_pieces;
 	const char *hash;
-	size_t end, i, n;
+	size_t end, i, n, k;
+	bool first = true;
 
 	/* As tpi_url_parse() splits the url: the first '#' ends the query,
 	 * the first '?' before it starts it (no part before the path holds
@@ -258,41 +263,32 @@ tpi_memo_key_query(tp_result *r, const char *q, bool *use)
 	n = (size_t)(q - u->p) + 1;
 	hash = memchr(q, '#', u->n - n + 1);
 	end = hash ? (size_t)(hash - u->p) : u->n;
-	if (r->cap_key_url < u->n) {
-		char *b = tpi_malloc(u->n);
-
-		if (!b)
-			return TP_ENOMEM;
-		tpi_free(r->key_url);
-		r->key_url = b;
-		r->cap_key_url = u->n;
-	}
-	memcpy(r->key_url, u->p, n);
-	r->url_pieces[0].raw = 0;
-	r->url_pieces[0].key = 0;
-	r->url_pieces[0].n = (uint32_t)n;
+	last->raw = 0;
+	last->key = 0;
+	last->n = (uint32_t)n;
 	r->n_url_pieces = 1;
 	for (i = n; i < end;) {
 		const char *amp = memchr(u->p + i, '&', end - i);
 		size_t e = amp ? (size_t)(amp - u->p) : end;
 		size_t keep = e > i ? param_keep(u->p + i, e - i) : 0;
+		size_t sep = first ? 0 : 1;   /* the '&' before it in the key */
 
 		if (keep) {
-			struct tpi_url_piece *pc;
-
-			if (r->n_url_pieces == TPI_URL_PIECES) {
+			if (i == (size_t)last->raw + last->n + sep) {
+				/* next to the last piece in the url too */
+				last->n += (uint32_t)(sep + keep);
+			} else if (r->n_url_pieces == TPI_URL_PIECES) {
 				*use = false;
 				r->n_url_pieces = 0;
 				return TP_OK;
+			} else {
+				last = &r->url_pieces[r->n_url_pieces++];
+				last->raw = (uint32_t)i;
+				last->key = (uint32_t)(n + sep);
+				last->n = (uint32_t)keep;
 			}
-			if (r->n_url_pieces > 1)
-				r->key_url[n++] = '&';
-			pc = &r->url_pieces[r->n_url_pieces++];
-			pc->raw = (uint32_t)i;
-			pc->key = (uint32_t)n;
-			pc->n = (uint32_t)keep;
-			memcpy(r->key_url + n, u->p + i, keep);
-			n += keep;
+			n += sep + keep;
+			first = false;
 		}
 		i = e + 1;
 	}
@@ -301,12 +297,30 @@ tpi_memo_key_query(tp_result *r, const char *q, bool *use)
 		r->n_url_pieces = 0;
 		return TP_OK;
 	}
+	if (r->cap_key_url < n) {
+		char *b = tpi_malloc(u->n);
+
+		if (!b)
+			return TP_ENOMEM;
+		tpi_free(r->key_url);
+		r->key_url = b;
+		r->cap_key_url = u->n;
+	}
+	for (k = 0; k < r->n_url_pieces; k++) {
+		const struct tpi_url_piece *pc = &r->url_pieces[k];
+
+		if (pc->key > 0 && (k == 0 || pc->key > r->url_pieces[k - 1].key +
+						 r->url_pieces[k - 1].n))
+			r->key_url[pc->key - 1] = '&';
+		memcpy(r->key_url + pc->key, u->p + pc->raw, pc->n);
+	}
 	r->memo_url.p = r->key_url;
 	r->memo_url.n = n;
+	*changed = true;
 	return TP_OK;
 }
 
-/* The bytes the key holds of the attribute in key slot k. */
+/* The bytes the key holds of the attribute at key position k. */
 static inline const struct tpi_str *
 key_value(const tp_classifier *c, const tp_result *r, unsigned k)
 {
@@ -358,9 +372,14 @@ tpi_memo_hash(const tp_classifier *c, const tp_result *r)
 {
 	uint64_t m = r->memo_present, h = tpi_mum(m ^ TPI_K3, TPI_K2);
 
+	/* the url first: its key is r->memo_url, not the attribute */
+	if (m & c->url_kbit) {
+		h = tpi_hash_str(r->memo_url.p, r->memo_url.n, h ^ TPI_K0);
+		m &= ~c->url_kbit;
+	}
 	while (m) {
 		unsigned k = (unsigned)__builtin_ctzll(m);
-		const struct tpi_str *v = key_value(c, r, k);
+		const struct tpi_str *v = &r->attrs[c->key_slots[k]];
 
 		m &= m - 1;
 		h = tpi_hash_str(v->p, v->n, h ^ k);
@@ -448,7 +467,24 @@ parts_of(struct memo_head *e, struct parts *p)
 	p->extra = q;
 }
 
-/* Whether the key copy at key holds the event's key slots. */
+/* Whether the part of a key copy at *q (its length, then its bytes)
+ * holds v; *q moves past it. */
+static inline bool
+part_equal(const char **q, const char *end, const struct tpi_str *v)
+{
+	uint32_t n;
+
+	memcpy(&n, *q, 4);
+	*q += 4;
+	if (n != v->n || (size_t)(end - *q) < n || !tpi_bytes_eq(*q, v->p, n))
+		return false;
+	*q += n;
+	return true;
+}
+
+/* Whether the key copy at key holds the event's key slots (the url's
+ * key first, then the others by position, as tpi_memo_hash() takes
+ * them). */
 static bool
 key_equal(const tp_classifier *c, const tp_result *r, const char *key,
 	  uint32_t key_len)
@@ -459,18 +495,17 @@ key_equal(const tp_classifier *c, const tp_result *r, const char *key,
 	memcpy(&m, key, 8);
 	if (m != r->memo_present)
 		return false;
+	if (m & c->url_kbit) {
+		if (!part_equal(&q, end, &r->memo_url))
+			return false;
+		m &= ~c->url_kbit;
+	}
 	while (m) {
 		unsigned k = (unsigned)__builtin_ctzll(m);
-		const struct tpi_str *v = key_value(c, r, k);
-		uint32_t n;
 
 		m &= m - 1;
-		memcpy(&n, q, 4);
-		q += 4;
-		if (n != v->n || (size_t)(end - q) < n ||
-		    !tpi_bytes_eq(q, v->p, n))
+		if (!part_equal(&q, end, &r->attrs[c->key_slots[k]]))
 			return false;
-		q += n;
 	}
 	return true;
 }
@@ -502,11 +537,11 @@ restore(tp_result *r, struct memo_head *e)
 		out->n = d->n;
 		if (d->kind == D_ABS)
 			out->p = d->at.p;
-		else if (d->kind == D_SLOT && d->slot == TPI_C_URL)
-			out->p = r->attrs[TPI_C_URL].p +
-				 key_to_url(r, d->at.off, d->n);
 		else if (d->kind == D_SLOT)
 			out->p = r->attrs[d->slot].p + d->at.off;
+		else if (d->kind == D_URL)
+			out->p = r->attrs[TPI_C_URL].p +
+				 key_to_url(r, d->at.off, d->n);
 		else
 			out->p = p.extra + d->at.off;
 	}
@@ -597,7 +632,12 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 	}
 	/* The key attributes the event has, and those of them the
 	 * derivation read: the only attributes derived values view. */
-	for (m = r->memo_present; m; m &= m - 1)
+	m = r->memo_present;
+	if (m & c->url_kbit) {
+		key[n_key++] = c->key_pos[TPI_C_URL];
+		m &= ~c->url_kbit;
+	}
+	for (; m; m &= m - 1)
 		key[n_key++] = (uint8_t)__builtin_ctzll(m);
 	for (i = 0; i < sizeof(derive_reads) / sizeof(derive_reads[0]); i++)
 		if (r->attrs[derive_reads[i]].p)
@@ -622,9 +662,11 @@ tpi_memo_store(const tp_classifier *c, tp_result *r, uint64_t h)
 				d->at.off = (uint32_t)(v->p - a->p);
 				/* in the url: by its offset in the url's key,
 				 * which must hold it */
-				if (src[k] == TPI_C_URL &&
-				    !url_to_key(r, d->at.off, v->n, &d->at.off))
-					return;
+				if (src[k] == TPI_C_URL) {
+					d->kind = D_URL;
+					if (!url_to_key(r, d->at.off, v->n, &d->at.off))
+						return;
+				}
 				placed = true;
 			}
 		}

@@ -525,11 +525,10 @@ tp_classify(const tp_classifier *c, const tp_attr *attrs, size_t n_attrs,
 	}
 	memo = r->memo_table && c->n_key_slots <= 64;
 	if (memo) {
-		st = tpi_memo_key_url(c, r, &memo);
-		if (st)
-			return st;
-	}
-	if (memo) {
+		/* first by the url itself, which is its own key unless its
+		 * query holds what the derivation does not read */
+		r->memo_url = r->attrs[TPI_C_URL];
+		r->n_url_pieces = 0;
 		h = tpi_memo_hash(c, r);
 		/* the index bucket comes from memory while the outputs are
 		 * cleared */
@@ -540,6 +539,18 @@ tp_classify(const tp_classifier *c, const tp_attr *attrs, size_t n_attrs,
 	memset(ev->dims, 0, sizeof(ev->dims));
 	if (memo && tpi_memo_lookup(c, r, h))
 		return TP_OK;
+	if (memo) {
+		bool changed;
+
+		st = tpi_memo_key_url(c, r, &memo, &changed);
+		if (st)
+			return st;
+		if (changed) {
+			h = tpi_memo_hash(c, r);
+			if (tpi_memo_lookup(c, r, h))
+				return TP_OK;
+		}
+	}
 	st = derive(c, r);
 	if (st)
 		return st;
