@@ -274,9 +274,11 @@ void tp_result_free(tp_result *result);
  * A classification depends only on the attributes the classifier reads
  * (the url, the referrer, the utm_* attributes and those the rule sets
  * test) and on its configuration. A result remembers the outcomes of
- * recent distinct events, by the bytes of those attributes (an event is
- * remembered the second time it is seen: most events seen once are never
- * seen again);
+ * recent distinct events, by the bytes of those attributes (of the url,
+ * unless a rule tests the url itself, only what the derivation reads:
+ * the part before the query and the query's utm_* parameters and gclid;
+ * an event is remembered the second time it is seen: most events seen
+ * once are never seen again);
  * an event that repeats a remembered one (the same landing page,
  * referrer and campaign: most of real traffic) gets the same outputs
  * without deriving or evaluating anything. The outputs are identical
