@@ -258,8 +258,8 @@ tpi_memo_key_query(tp_result *r, const char *q, bool *use, bool *changed)
 	/* As tpi_url_parse() splits the url: the first '#' ends the query,
 	 * the first '?' before it starts it (no part before the path holds
 	 * a '?'). A '#' before q: no query, the url as it is. */
-	if (memchr(u->p, '#', (size_t)(q - u->p)))
-		return TP_OK;
+	if (u->n > UINT32_MAX || memchr(u->p, '#', (size_t)(q - u->p)))
+		return TP_OK;   /* (pieces count in 32 bits) */
 	n = (size_t)(q - u->p) + 1;
 	hash = memchr(q, '#', u->n - n + 1);
 	end = hash ? (size_t)(hash - u->p) : u->n;
