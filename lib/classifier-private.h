@@ -10,6 +10,7 @@
 #include "rules/rules-private.h"
 #include "util/hash.h"
 #include "util/strmap.h"
+#include "util/text.h"
 
 /* The canonical attributes a field map can rename (event.h). */
 enum tpi_canon {
@@ -185,6 +186,24 @@ tp_status tpi_memo_fit(tp_result *r);
 /* Free the memos' memory (the size setting stays). */
 void tpi_memo_release(tp_result *r);
 void tpi_memo_forget(tp_result *r);
+/*
+ * What the derivation reads of a query parameter named p[0..n) (its
+ * name, before any '='): scan_query() in result.c takes the utm_* ones
+ * and gclid's presence; the memo's key of a url keeps just those
+ * (memo.c). Case-insensitive.
+ */
+enum tpi_query_param { TPI_QP_OTHER, TPI_QP_UTM, TPI_QP_GCLID };
+
+static inline enum tpi_query_param
+tpi_query_param(const char *p, size_t n)
+{
+	if (n > 4 && tpi_memcaseeq(p, 4, "utm_", 4))
+		return TPI_QP_UTM;
+	if (n == 5 && tpi_memcaseeq(p, 5, "gclid", 5))
+		return TPI_QP_GCLID;
+	return TPI_QP_OTHER;
+}
+
 /* The url's key when its query starts at q (memo.c). */
 tp_status tpi_memo_key_query(tp_result *r, const char *q, bool *use,
 			     bool *changed);

@@ -221,23 +221,22 @@ tpi_refmemo_entry(tp_result *r, const char *p, size_t n, bool *hit)
 	return e;
 }
 
-/*
- * Of the query parameter p[0..n), the bytes the url's key keeps: all of
- * a utm_* one, the name of gclid, nothing of the others (what derive()
- * and scan_query() in result.c read).
- */
+/* Of the query parameter p[0..n), the bytes the url's key keeps: all
+ * of a utm_* one, the name of gclid (only its presence counts), nothing
+ * of the others. */
 static inline size_t
 param_keep(const char *p, size_t n)
 {
-	/* b | 0x20 is the lowercase letter only for it and its capital */
-	if (n > 4 && (p[0] | 0x20) == 'u' && (p[1] | 0x20) == 't' &&
-	    (p[2] | 0x20) == 'm' && p[3] == '_' && p[4] != '=')
+	const char *eq = memchr(p, '=', n);
+
+	switch (tpi_query_param(p, eq ? (size_t)(eq - p) : n)) {
+	case TPI_QP_UTM:
 		return n;
-	if (n >= 5 && (p[0] | 0x20) == 'g' && (p[1] | 0x20) == 'c' &&
-	    (p[2] | 0x20) == 'l' && (p[3] | 0x20) == 'i' &&
-	    (p[4] | 0x20) == 'd' && (n == 5 || p[5] == '='))
+	case TPI_QP_GCLID:
 		return 5;
-	return 0;
+	default:
+		return 0;
+	}
 }
 
 /*

@@ -224,13 +224,14 @@ scan_query(struct tpi_span query, struct tpi_span *out)
 		out[k].p = NULL, out[k].n = 0;
 	tpi_query_iter_init(&it, query);
 	while (tpi_query_next(&it, &name, &value)) {
-		if (name.n > 4 && tpi_memcaseeq(name.p, 4, "utm_", 4)) {
+		enum tpi_query_param kind = tpi_query_param(name.p, name.n);
+
+		if (kind == TPI_QP_UTM) {
 			for (k = 0; k < Q_GCLID; k++)
 				if (!out[k].p && tpi_memcaseeq(name.p + 4, name.n - 4,
 							       wanted[k].name, wanted[k].len))
 					out[k] = value.n ? value : tpi_span(NULL, 0);
-		} else if (!out[Q_GCLID].p &&
-			   tpi_memcaseeq(name.p, name.n, "gclid", 5)) {
+		} else if (kind == TPI_QP_GCLID && !out[Q_GCLID].p) {
 			out[Q_GCLID] = value.p ? value : tpi_span(name.p, 0);
 			if (!out[Q_GCLID].p)
 				out[Q_GCLID].p = name.p;

@@ -58,6 +58,25 @@ default_classifier(void)
 	return c;
 }
 
+/* A classifier with the one rule set of the JSON text rules, compiled
+ * against the default catalog; *cat and *rs for the caller to free. */
+static tp_classifier *
+rules_classifier(const char *rules, tp_catalog **cat, tp_ruleset **rs)
+{
+	tp_classifier *c = NULL;
+	tp_error *err = tp_error_new();
+
+	ck_assert_ptr_nonnull(err);
+	ck_assert_int_eq(tp_catalog_default(cat, NULL), TP_OK);
+	ck_assert_msg(tp_ruleset_compile_string(*cat, rules, strlen(rules), "t",
+						rs, err) == TP_OK,
+		      "%s", tp_error_count(err) ? tp_error_message(err, 0) : "");
+	ck_assert_int_eq(tp_classifier_new(*cat, &c, NULL), TP_OK);
+	ck_assert_int_eq(tp_classifier_add_rules(c, *rs), TP_OK);
+	tp_error_free(err);
+	return c;
+}
+
 /*
  * The bundled sample, twice through a warm result (the second pass is
  * answered from the memo), against a result without the memo and, for
@@ -435,21 +454,12 @@ START_TEST(group_cache_by_atoms)
 	};
 	tp_catalog *cat = NULL;
 	tp_ruleset *rs = NULL;
-	tp_classifier *c = NULL;
+	tp_classifier *c = rules_classifier(rules, &cat, &rs);
 	tp_result *warm = NULL;
-	tp_error *err = NULL;
 	char ref[128];
 	tp_attr a[2];
 	int i;
 
-	ck_assert_int_eq(tp_catalog_default(&cat, NULL), TP_OK);
-	err = tp_error_new();
-	ck_assert_ptr_nonnull(err);
-	ck_assert_msg(tp_ruleset_compile_string(cat, rules, strlen(rules), "t",
-						&rs, err) == TP_OK,
-		      "%s", tp_error_count(err) ? tp_error_message(err, 0) : "");
-	ck_assert_int_eq(tp_classifier_new(cat, &c, NULL), TP_OK);
-	ck_assert_int_eq(tp_classifier_add_rules(c, rs), TP_OK);
 	ck_assert_int_eq(tp_result_new(&warm), TP_OK);
 	ck_assert_int_eq(tp_result_set_cache_size(warm, 0), TP_OK);
 	set_attr(&a[0], "event", "page_view");
@@ -481,7 +491,6 @@ START_TEST(group_cache_by_atoms)
 	set_attr(&a[1], "referrer", "https://www.facebook.com/9");
 	ck_assert_int_eq(tp_classify(c, a, 2, warm), TP_OK);
 	ck_assert_str_eq(tp_result_get(warm, "rule", NULL), "other");
-	tp_error_free(err);
 	tp_result_free(warm);
 	tp_classifier_free(c);
 	tp_ruleset_free(rs);
@@ -642,19 +651,11 @@ START_TEST(memo_url_read_by_rule)
 		"  \"set\": {\"touchpoint\": \"social_group\"}}]}]}";
 	tp_catalog *cat = NULL;
 	tp_ruleset *rs = NULL;
-	tp_classifier *c = NULL;
+	tp_classifier *c = rules_classifier(rules, &cat, &rs);
 	tp_result *r = NULL;
-	tp_error *err = tp_error_new();
 	tp_attr a[2];
 	int i;
 
-	ck_assert_ptr_nonnull(err);
-	ck_assert_int_eq(tp_catalog_default(&cat, NULL), TP_OK);
-	ck_assert_msg(tp_ruleset_compile_string(cat, rules, strlen(rules), "t",
-						&rs, err) == TP_OK,
-		      "%s", tp_error_count(err) ? tp_error_message(err, 0) : "");
-	ck_assert_int_eq(tp_classifier_new(cat, &c, NULL), TP_OK);
-	ck_assert_int_eq(tp_classifier_add_rules(c, rs), TP_OK);
 	ck_assert_int_eq(tp_result_new(&r), TP_OK);
 	set_attr(&a[0], "event", "page_view");
 	for (i = 0; i < 8; i++) {
@@ -664,7 +665,6 @@ START_TEST(memo_url_read_by_rule)
 		ck_assert_str_eq(tp_result_get(r, "rule", NULL),
 				 i % 2 ? "other" : "promo");
 	}
-	tp_error_free(err);
 	tp_result_free(r);
 	tp_classifier_free(c);
 	tp_ruleset_free(rs);
